@@ -1,0 +1,130 @@
+# ckanext-haute_garonne: the two commands of the README, and what they need.
+#
+#   make demo    install everything, start the services, load demo data and
+#                serve CKAN on http://127.0.0.1:5000 (in the background)
+#   make test    install everything, start the services and run the suite
+#   make stop    stop the demo portal, its worker and the services
+#
+# CKAN_VERSION=2.11 selects the other pinned dependency set, in its own
+# virtualenv. Service ports: HG_PG_PORT, HG_REDIS_PORT, HG_SOLR_PORT.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CKAN_VERSION ?= 2.12
+PYTHON ?= python3
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venvs/ckan-$(CKAN_VERSION)
+BIN := $(VENV)/bin
+CONSTRAINTS := constraints/ckan-$(CKAN_VERSION).txt
+DATA := $(ROOT)/.data
+DEMO_DIR := $(DATA)/demo
+DEMO_INI := $(DEMO_DIR)/ckan.ini
+LOG_DIR := $(DATA)/log
+
+HG_PG_PORT ?= 5432
+HG_REDIS_PORT ?= 6379
+HG_SOLR_PORT ?= 8983
+HG_DEMO_PORT ?= 5000
+export HG_PG_PORT HG_REDIS_PORT HG_SOLR_PORT
+export HG_CKAN_PYTHON := $(BIN)/python
+# Path to the DCAT-AP SHACL shapes used by the conformance tests.
+HG_DCAT_AP_SHAPES ?= $(abspath ../shared/reference/dcat-ap)
+export HG_DCAT_AP_SHAPES
+
+PG_URL = postgresql://ckan_default:pass@127.0.0.1:$(HG_PG_PORT)
+SOLR_URL = http://127.0.0.1:$(HG_SOLR_PORT)/solr
+REDIS_URL = redis://127.0.0.1:$(HG_REDIS_PORT)
+
+ifeq ($(wildcard $(CONSTRAINTS)),)
+$(error No pinned dependency set for CKAN $(CKAN_VERSION): $(CONSTRAINTS) is missing)
+endif
+
+.PHONY: help
+help:
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+
+## Installation ---------------------------------------------------------------
+
+.PHONY: system-deps
+system-deps:
+	@dev/system-deps
+
+# The virtualenv is rebuilt when the pinned set or our metadata change.
+$(VENV)/.installed: $(CONSTRAINTS) pyproject.toml setup.py
+	@dev/system-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) "ckan[requirements]" -e ".[test]"
+	@touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed
+
+.PHONY: services
+services: venv
+	@dev/services up
+
+## Tests ----------------------------------------------------------------------
+
+# PYTEST_ARGS selects tests, e.g. make test PYTEST_ARGS="-k search -x"
+PYTEST_ARGS ?=
+
+.PHONY: test
+test: services
+	@echo "== CKAN $(CKAN_VERSION): preparing the test database"
+	@export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL=$(SOLR_URL)/ckan_test \
+	        CKAN_REDIS_URL=$(REDIS_URL)/1; \
+	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
+	  $(BIN)/ckan -c test.ini db init >/dev/null; \
+	  echo "== CKAN $(CKAN_VERSION): running the test suite"; \
+	  $(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Demo -----------------------------------------------------------------------
+
+DEMO_ENV = CKAN_INI=$(DEMO_INI) CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_demo \
+	CKAN_SOLR_URL=$(SOLR_URL)/ckan CKAN_REDIS_URL=$(REDIS_URL)/0 \
+	CKAN_SITE_URL=http://127.0.0.1:$(HG_DEMO_PORT)
+
+# The demo configuration is generated once, with fresh secrets, then our
+# settings are merged in; a second run keeps it.
+$(DEMO_INI): dev/demo/settings.ini | venv
+	@mkdir -p $(DEMO_DIR)/storage $(LOG_DIR)
+	@test -f $@ || $(BIN)/ckan generate config $@ >/dev/null
+	@$(BIN)/ckan config-tool $@ -f dev/demo/settings.ini
+	@$(BIN)/ckan config-tool $@ "ckan.storage_path=$(DEMO_DIR)/storage"
+	@$(BIN)/ckan config-tool $@ -s logger_root "level=WARNING"
+
+.PHONY: demo
+demo: services $(DEMO_INI)
+	@$(DEMO_ENV) HG_VENV_BIN=$(BIN) HG_DEMO_PORT=$(HG_DEMO_PORT) dev/demo/serve start
+
+.PHONY: stop
+stop:
+	@HG_VENV_BIN=$(BIN) dev/demo/serve stop
+	@dev/services down
+
+## Translations ---------------------------------------------------------------
+
+I18N := ckanext/haute_garonne/i18n
+
+.PHONY: i18n
+i18n: venv
+	$(BIN)/python setup.py -q extract_messages
+	$(BIN)/python setup.py -q update_catalog -l fr
+	$(BIN)/python setup.py -q compile_catalog -l fr
+
+.PHONY: clean
+clean: stop
+	rm -rf $(DATA) build dist *.egg-info

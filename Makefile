@@ -55,7 +55,8 @@ system-deps:
 $(VENV)/.installed: $(CONSTRAINTS) pyproject.toml setup.py
 	@dev/system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) --upgrade setuptools wheel
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) "ckan[requirements]" -e ".[test]"
 	@touch $@
 

@@ -103,9 +103,7 @@ def load() -> list[tuple[str, str, str]]:
         {**SYSADMIN, "email": "admin@demo.haute-garonne.invalid"},
     )
     if not admin.get("sysadmin"):
-        tk.get_action("user_patch")(
-            _context(), {"id": admin["id"], "sysadmin": True}
-        )
+        tk.get_action("user_patch")(_context(), {"id": admin["id"], "sysadmin": True})
     accounts.append(
         (SYSADMIN["name"], SYSADMIN["password"], "administrateur du portail")
     )

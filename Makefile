@@ -31,7 +31,9 @@ export HG_PG_PORT HG_REDIS_PORT HG_SOLR_PORT
 export HG_CKAN_PYTHON := $(BIN)/python
 # Path to the DCAT-AP SHACL shapes used by the conformance tests.
 HG_DCAT_AP_SHAPES ?= $(abspath ../shared/reference/dcat-ap)
-export HG_DCAT_AP_SHAPES
+# The official SCDL files, to check our schemas' canonical URLs against.
+HG_SCDL_REFERENCE ?= $(abspath ../shared/reference/scdl)
+export HG_DCAT_AP_SHAPES HG_SCDL_REFERENCE
 
 PG_URL = postgresql://ckan_default:pass@127.0.0.1:$(HG_PG_PORT)
 SOLR_URL = http://127.0.0.1:$(HG_SOLR_PORT)/solr

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+
+from ckan.tests import factories
+
+ANNUAL = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
 
 
 @pytest.fixture(autouse=True)
@@ -9,9 +16,21 @@ def _with_plugins(with_plugins: None) -> None:
 
 
 @pytest.fixture
-def sysadmin_headers(sysadmin: dict[str, str]) -> dict[str, str]:
+def sysadmin_headers(sysadmin: dict[str, Any]) -> dict[str, str]:
     """Authorization header of a fresh sysadmin, for calls to the action API."""
-    from ckan.tests import factories
-
     token = factories.APIToken(user=sysadmin["name"])
     return {"Authorization": token["token"]}
+
+
+@pytest.fixture
+def make_dataset() -> Callable[..., dict[str, Any]]:
+    """CKAN's dataset factory with what our schemas require (an update
+    frequency, a collectivité) filled in unless given."""
+
+    def factory(**kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("frequency", ANNUAL)
+        if "owner_org" not in kwargs:
+            kwargs["owner_org"] = factories.Organization()["id"]
+        return factories.Dataset(**kwargs)
+
+    return factory

@@ -11,7 +11,6 @@ import pytest
 
 import ckan.lib.jobs as jobs
 import ckan.lib.search as search
-from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +21,8 @@ def _found(word: str) -> int:
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
-def test_an_enqueued_job_is_executed_by_a_worker_process():
-    org = factories.Organization()
-    dataset = factories.Dataset(owner_org=org["id"], notes="Registre des arrêtés.")
+def test_an_enqueued_job_is_executed_by_a_worker_process(make_dataset):
+    dataset = make_dataset(notes="Registre des arrêtés.")
     search.clear(dataset["id"])
     assert _found("arrêtés") == 0
 

@@ -12,9 +12,10 @@ def test_sysadmin_creates_a_dataset_that_search_finds(app, sysadmin_headers):
         json={"name": "roques", "title": "Roques"},
         headers=sysadmin_headers,
     ).json["result"]
-    app.post(
+    created = app.post(
         "/api/3/action/package_create",
         json={
+            "type": "deliberations",
             "name": "deliberations-roques",
             "title": "Délibérations du conseil municipal",
             "notes": "Toutes les délibérations adoptées depuis le renouvellement.",
@@ -22,6 +23,7 @@ def test_sysadmin_creates_a_dataset_that_search_finds(app, sysadmin_headers):
         },
         headers=sysadmin_headers,
     )
+    assert created.status_code == 200, created.json
 
     found = app.get(
         "/api/3/action/package_search", query_string={"q": "renouvellement"}

@@ -27,13 +27,13 @@ def test_home_page_is_in_french(app):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-def test_dataset_page_is_in_french(app):
+def test_dataset_page_is_in_french(app, make_dataset):
     org = factories.Organization(title="Roques")
-    dataset = factories.Dataset(
+    dataset = make_dataset(
         owner_org=org["id"],
         title="Délibérations",
         notes="Conseil municipal.",
-        maintainer="Mairie de Roques",
+        contact=[{"name": "Mairie de Roques", "email": "mairie@roques.example"}],
     )
     page = _page(app.get(f"/dataset/{dataset['name']}"))
     assert page.html["lang"] == "fr"
@@ -44,4 +44,4 @@ def test_dataset_page_is_in_french(app):
         for th in page.select("table th")
     }
     assert {"Champ", "Valeur"} <= rows.keys()
-    assert rows["Contact"] == "Mairie de Roques"
+    assert rows["Fréquence de mise à jour"] == "Annuelle"

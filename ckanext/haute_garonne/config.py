@@ -6,6 +6,8 @@ are declared once, in ``config_declaration.yaml``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ckan.plugins.toolkit as tk
 
 
@@ -15,3 +17,8 @@ def department_name() -> str:
 
 def department_code() -> str:
     return tk.config["ckanext.haute_garonne.department_code"]
+
+
+def licenses_file_url() -> str:
+    """The licence list shipped with the extension, as a file:// URL."""
+    return (Path(__file__).parent / "licenses.json").resolve().as_uri()

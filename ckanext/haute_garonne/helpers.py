@@ -1,10 +1,53 @@
-"""Template helpers, all named ``haute_garonne_*``."""
+"""Template helpers, all named ``haute_garonne_*``: thin calls into the
+domain packages."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
 from ckanext.haute_garonne import config
+from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.types import DatasetType, SchemaVersion
 
 
 def haute_garonne_department_name() -> str:
     """Name of the département that runs the portal."""
     return config.department_name()
+
+
+def haute_garonne_standard_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """Choices of a ``scdl_standard`` field: its dataset type's standards."""
+    return [
+        {"value": s.name, "label": f"{s.title} ({s.identifier})"}
+        for s in registry.standards_for(field["dataset_type"])
+    ]
+
+
+def haute_garonne_version_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """Choices of a ``scdl_version`` field: every version of its dataset
+    type's standards, the latest first."""
+    standards = registry.standards_for(field["dataset_type"])
+    choices = []
+    for standard in standards:
+        for version in standard.versions:
+            label = version.version
+            if len(standards) > 1:
+                label = f"{version.version} — {standard.title}"
+            if version is standard.latest:
+                label += " " + tk._("(latest)")
+            choices.append({"value": version.version, "label": label})
+    return choices
+
+
+def haute_garonne_dataset_types() -> tuple[DatasetType, ...]:
+    """The SCDL dataset types, in the order publishers see them."""
+    return registry.DATASET_TYPES
+
+
+def haute_garonne_schema_version(
+    dataset: dict[str, Any], resource: dict[str, Any] | None = None
+) -> SchemaVersion | None:
+    """The standard version a dataset's (or one of its files') data follows."""
+    return registry.schema_version_for(dataset, resource)

@@ -1,8 +1,8 @@
 """The haute_garonne plugin: a table of contents, no logic.
 
 Behaviour lives in the modules the blanket decorators read (``helpers.py``,
-``config_declaration.yaml``) and, as the extension grows, in mixins under
-``implementations/``.
+``logic/``, ``views.py``, ``config_declaration.yaml``) and in the domain
+packages (``standards/``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,15 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.haute_garonne import config
 
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.config_declarations
 @tk.blanket.helpers
+@tk.blanket.validators
 class HauteGaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -23,3 +29,7 @@ class HauteGaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config_: CKANConfig) -> None:
         tk.add_template_directory(config_, "templates")
+        # The portal's licences (Licence Ouverte 2.0 and ODbL), unless the
+        # site chose its own list.
+        if not config_.get("licenses_group_url"):
+            config_["licenses_group_url"] = config.licenses_file_url()

@@ -36,6 +36,12 @@ def test_every_extracted_string_has_a_french_translation(tmp_path):
     assert untranslated == [], "run `make i18n` and translate these"
 
 
+def test_no_translation_is_left_fuzzy():
+    with PO.open("rb") as f:
+        fuzzy = sorted(str(m.id) for m in read_po(f) if m.id and m.fuzzy)
+    assert fuzzy == [], "review these translations and remove their fuzzy flag"
+
+
 def test_compiled_catalogue_matches_the_po_file():
     with PO.open("rb") as f:
         po = _messages(read_po(f))

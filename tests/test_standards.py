@@ -97,6 +97,18 @@ def test_each_standard_page_lists_its_fields_and_templates(app, name, version):
     }
 
 
+def test_standard_page_speaks_french_about_types_and_constraints(app):
+    page = BeautifulSoup(
+        app.get("/standards/deliberations").get_data(as_text=True), "html.parser"
+    )
+    cells = [
+        td.get_text(" ", strip=True) for td in page.select("tr#field-COLL_SIRET td")
+    ]
+    assert cells[1] == "texte"
+    assert cells[2] == "oui"
+    assert cells[3].startswith("motif (expression régulière) :")
+
+
 def test_unknown_standard_page_is_a_404(app):
     assert app.get("/standards/budget").status_code == 404
     assert app.get("/standards/bal/1.3/template.csv").status_code == 404

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.haute_garonne import config
 from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import DatasetType, SchemaVersion
 
 
@@ -51,3 +52,38 @@ def haute_garonne_schema_version(
 ) -> SchemaVersion | None:
     """The standard version a dataset's (or one of its files') data follows."""
     return registry.schema_version_for(dataset, resource)
+
+
+_TYPE_LABELS = {
+    "string": N_("text"),
+    "number": N_("decimal number"),
+    "integer": N_("whole number"),
+    "boolean": N_("yes/no"),
+    "date": N_("date"),
+    "datetime": N_("date and time"),
+    "year": N_("year"),
+    "object": N_("group of fields"),
+    "array": N_("list"),
+}
+_CONSTRAINT_LABELS = {
+    "pattern": N_("pattern (regular expression)"),
+    "enum": N_("allowed values"),
+    "minimum": N_("minimum"),
+    "maximum": N_("maximum"),
+    "minLength": N_("minimum length"),
+    "maxLength": N_("maximum length"),
+}
+
+
+def haute_garonne_type_label(field_type: str | list[str]) -> str:
+    """A Table Schema or JSON Schema type, in words a publisher reads."""
+    if isinstance(field_type, list):
+        return ", ".join(haute_garonne_type_label(t) for t in field_type)
+    label = _TYPE_LABELS.get(field_type)
+    return tk._(label) if label else field_type
+
+
+def haute_garonne_constraint_label(constraint: str) -> str:
+    """A constraint's name, in words a publisher reads."""
+    label = _CONSTRAINT_LABELS.get(constraint)
+    return tk._(label) if label else constraint

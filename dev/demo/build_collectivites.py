@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import sys
+import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -38,8 +39,6 @@ COLUMNS = ["name", "title", "kind", "siren", "insee", "epci_siren", "population"
 
 
 def slugify(title: str) -> str:
-    import unicodedata
-
     ascii_ = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_.lower()).split())
 
@@ -84,7 +83,10 @@ def main(territory: Path) -> None:
                 "title": title,
                 "kind": KINDS[first["nature_juridique"]],
                 "siren": epci,
-                "insee": "",
+                # An EPCI's territory: the INSEE codes of its member communes.
+                "insee": " ".join(
+                    sorted(m["insee"] for m in members if str(m["siren"]) == epci)
+                ),
                 "epci_siren": "",
                 "population": first["total_pop_mun"],
             }

@@ -16,6 +16,15 @@ def _with_plugins(with_plugins: None) -> None:
 
 
 @pytest.fixture
+def clean_db(
+    reset_db: Callable[[], None], migrate_db_for: Callable[[str], None]
+) -> None:
+    """CKAN's clean_db, plus our own table (haute_garonne_validation)."""
+    reset_db()
+    migrate_db_for("haute_garonne")
+
+
+@pytest.fixture
 def sysadmin_headers(sysadmin: dict[str, Any]) -> dict[str, str]:
     """Authorization header of a fresh sysadmin, for calls to the action API."""
     token = factories.APIToken(user=sysadmin["name"])

@@ -175,9 +175,8 @@ def test_a_file_inherits_the_dataset_version_unless_it_sets_its_own(
         owner_org=roques["id"],
         scdl_version="1.4",
         resources=[
-            {"url": "https://example.org/bal-ancienne.csv", "name": "Ancienne"},
+            {"name": "Ancienne"},
             {
-                "url": "https://example.org/bal.csv",
                 "name": "Nouvelle",
                 "scdl_version": "1.5",
             },
@@ -236,3 +235,21 @@ def test_the_form_refuses_a_missing_description_in_french(app, editor, roques):
         ]
         == 0
     )
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_type_search_page_speaks_french(app, editor, roques):
+    _create(
+        app,
+        editor["headers"],
+        type="subventions",
+        name="subventions-roques",
+        title="Subventions de Roques",
+        notes="Subventions aux associations.",
+        owner_org=roques["id"],
+    )
+    page = BeautifulSoup(app.get("/subventions/").get_data(as_text=True), "html.parser")
+    text = " ".join(page.get_text(" ").split())
+    assert "subventionss" not in text.lower()
+    assert "1 jeu de données trouvé" in text
+    assert page.select_one(".breadcrumb .active").get_text(strip=True) == "Subventions"

@@ -22,3 +22,15 @@ def department_code() -> str:
 def licenses_file_url() -> str:
     """The licence list shipped with the extension, as a file:// URL."""
     return (Path(__file__).parent / "licenses.json").resolve().as_uri()
+
+
+def validation_sync_max_bytes() -> int:
+    return tk.config["ckanext.haute_garonne.validation.sync_max_size"] * 1024 * 1024
+
+
+def validation_url_timeout() -> int:
+    return tk.config["ckanext.haute_garonne.validation.url_timeout"]
+
+
+def validation_max_errors() -> int:
+    return tk.config["ckanext.haute_garonne.validation.max_errors"]

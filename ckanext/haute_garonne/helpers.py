@@ -87,3 +87,62 @@ def haute_garonne_constraint_label(constraint: str) -> str:
     """A constraint's name, in words a publisher reads."""
     label = _CONSTRAINT_LABELS.get(constraint)
     return tk._(label) if label else constraint
+
+
+def haute_garonne_validation(resource_id: str) -> dict[str, Any] | None:
+    """The latest validation of a resource's file, if any."""
+    from ckanext.haute_garonne.model import ResourceValidation
+
+    row = ResourceValidation.latest(resource_id)
+    return row.as_dict() if row else None
+
+
+def haute_garonne_validation_badge(validation: dict[str, Any]) -> dict[str, str]:
+    """Label and Bootstrap class of a validation status badge."""
+    status = validation["status"]
+    if status == "valid":
+        version = registry.get_standard(validation["standard"])
+        title = version.title if version else validation["standard"]
+        label = tk._("Follows {standard} {version}").format(
+            standard=title, version=validation["version"]
+        )
+        return {"label": label, "css": "bg-success"}
+    if status == "invalid":
+        label = tk.ungettext(
+            "Does not follow the standard: {count} error",
+            "Does not follow the standard: {count} errors",
+            validation["error_count"],
+        ).format(count=validation["error_count"])
+        return {"label": label, "css": "bg-danger"}
+    if status == "error":
+        return {"label": tk._("Unreadable file"), "css": "bg-danger"}
+    return {"label": tk._("Validation in progress"), "css": "bg-secondary"}
+
+
+@tk.chained_helper
+def humanize_entity_type(
+    next_helper: Any, entity_type: str, object_type: str, purpose: str
+) -> str | None:
+    """Our dataset types' names in headings and breadcrumbs ("Subventions");
+    elsewhere CKAN's own French wording for datasets ("Rechercher des jeux de
+    données…"), rather than the English "Search subventionss…" that CKAN
+    builds from the type name. (Named after core's helper, which it chains.)"""
+    dataset_type = (
+        registry.get_dataset_type(object_type) if entity_type == "package" else None
+    )
+    if dataset_type is None:
+        return next_helper(entity_type, object_type, purpose)
+    if purpose in (
+        "breadcrumb",
+        "page title",
+        "main nav",
+        "facet label",
+        "content tab",
+    ):
+        return tk._(dataset_type.label)
+    return None
+
+
+def haute_garonne_dataset_type_names() -> list[str]:
+    """Names of the SCDL dataset types."""
+    return [t.name for t in registry.DATASET_TYPES]

@@ -13,15 +13,27 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.haute_garonne import config
+from ckanext.haute_garonne.implementations.package_controller import (
+    ValidationIndexMixin,
+)
+from ckanext.haute_garonne.implementations.resource_controller import (
+    ResourceValidationMixin,
+)
 
 
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
+@tk.blanket.cli
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.validators
-class HauteGaronnePlugin(p.SingletonPlugin, DefaultTranslation):
+class HauteGaronnePlugin(
+    ResourceValidationMixin,
+    ValidationIndexMixin,
+    p.SingletonPlugin,
+    DefaultTranslation,
+):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.types import SchemaVersion
@@ -99,5 +100,59 @@ def publish() -> str:
         {
             "dataset_types": registry.DATASET_TYPES,
             "group": tk.request.args.get("group", ""),
+        },
+    )
+
+
+ERRORS_PER_PAGE = 100
+
+
+# Under each dataset type's own prefix, like CKAN's resource pages.
+_TYPES = ",".join(
+    [registry.GENERIC_DATASET_TYPE, *(t.name for t in registry.DATASET_TYPES)]
+)
+
+
+@haute_garonne.route(
+    f"/<any({_TYPES}):package_type>/<id>/resource/<resource_id>/validation"
+)
+def validation_report(package_type: str, id: str, resource_id: str) -> str:
+    """The validation report of a resource's file, errors paged."""
+    context = {"user": tk.current_user.name if tk.current_user else ""}
+    try:
+        validation = tk.get_action("haute_garonne_validation_show")(
+            context, {"resource_id": resource_id}
+        )
+        package = tk.get_action("package_show")(context, {"id": id})
+        resource = tk.get_action("resource_show")(context, {"id": resource_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("You are not allowed to see this report"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No validation report for this file"))
+    if resource["package_id"] != package["id"]:
+        return tk.abort(404, tk._("No validation report for this file"))
+    errors = (validation.get("report") or {}).get("errors", [])
+    page = Page(
+        collection=errors,
+        page=tk.h.get_page_number(tk.request.args),
+        items_per_page=ERRORS_PER_PAGE,
+        url=lambda q="", page=1: tk.h.url_for(
+            "haute_garonne.validation_report",
+            package_type=package_type,
+            id=id,
+            resource_id=resource_id,
+            page=page,
+        ),
+    )
+    standard = registry.get_standard(validation["standard"])
+    return tk.render(
+        "haute_garonne/validation/report.html",
+        {
+            "validation": validation,
+            "package": package,
+            "res": resource,
+            "version": standard.version(validation["version"]) if standard else None,
+            "errors": page.items,
+            "page": page,
         },
     )

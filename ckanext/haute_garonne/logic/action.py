@@ -8,7 +8,9 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 from ckan.types import Context, DataDict
 
+from ckanext.haute_garonne import reports
 from ckanext.haute_garonne.logic import schema
+from ckanext.haute_garonne.model import PENDING, ResourceValidation
 from ckanext.haute_garonne.standards import fields, registry
 from ckanext.haute_garonne.types import SchemaVersion, Standard
 
@@ -88,3 +90,93 @@ def haute_garonne_schema_show(context: Context, data_dict: DataDict) -> dict[str
         "fields": fields.document_fields(version),
         "custom_checks": fields.custom_checks(version),
     }
+
+
+@tk.side_effect_free
+@validate(schema.validation_show)
+def haute_garonne_validation_show(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """The latest validation of a resource's file.
+
+    :param resource_id: the resource
+    :type resource_id: string
+    :returns: status (pending, running, valid, invalid, error), standard,
+        version, error_count, created, finished and the report (verdict,
+        encoding, delimiter, rows, errors, error_counts, hints)
+    :rtype: dictionary
+    """
+    tk.check_access("haute_garonne_validation_show", context, data_dict)
+    row = ResourceValidation.latest(data_dict["resource_id"])
+    if row is None:
+        raise tk.ObjectNotFound(tk._("This file has not been validated"))
+    return row.as_dict()
+
+
+@validate(schema.validation_run)
+def haute_garonne_validation_run(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """Validate a resource's file again, in a background job.
+
+    :param resource_id: the resource
+    :type resource_id: string
+    :returns: the pending validation
+    :rtype: dictionary
+    """
+    tk.check_access("haute_garonne_validation_run", context, data_dict)
+    resource = tk.get_action("resource_show")(context, {"id": data_dict["resource_id"]})
+    return _enqueue(resource)
+
+
+@validate(schema.validation_run_all)
+def haute_garonne_validation_run_all(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """Validate again, in background jobs, every SCDL file of the portal or
+    of one collectivité. Sysadmins only.
+
+    :param organization: name or id of a collectivité (optional)
+    :type organization: string
+    :returns: ``queued``, the number of files queued
+    :rtype: dictionary
+    """
+    tk.check_access("haute_garonne_validation_run_all", context, data_dict)
+    query = {"q": "*:*", "rows": 1000, "include_private": True, "start": 0}
+    if data_dict.get("organization"):
+        org = tk.get_action("organization_show")(
+            context, {"id": data_dict["organization"]}
+        )
+        query["fq"] = f'owner_org:"{org["id"]}"'
+    queued = 0
+    while True:
+        page = tk.get_action("package_search")(context, dict(query))
+        for dataset in page["results"]:
+            for resource in dataset.get("resources", []):
+                if reports.standard_of(dataset, resource) and resource.get("url"):
+                    _enqueue(resource)
+                    queued += 1
+        query["start"] += query["rows"]
+        if query["start"] >= page["count"]:
+            return {"queued": queued}
+
+
+def _enqueue(resource: dict[str, Any]) -> dict[str, Any]:
+    from ckanext.haute_garonne import jobs
+
+    dataset = tk.get_action("package_show")(
+        {"ignore_auth": True}, {"id": resource["package_id"]}
+    )
+    found = reports.standard_of(dataset, resource)
+    if found is None:
+        raise tk.ValidationError(
+            {"resource_id": [tk._("This file follows no standard of the portal")]}
+        )
+    row = reports.save(resource, f"pending:{resource['id']}", found[0], None, PENDING)
+    tk.enqueue_job(
+        jobs.validate_resource,
+        [resource["id"]],
+        title=f"haute_garonne validation {resource['id']}",
+        rq_kwargs={"timeout": 3600},
+    )
+    return row.as_dict()

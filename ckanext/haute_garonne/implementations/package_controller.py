@@ -1,0 +1,102 @@
+"""Validation status in the search index, and the "Conformité" facet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.haute_garonne.model import (
+    ERROR,
+    INVALID,
+    PENDING,
+    RUNNING,
+    VALID,
+    ResourceValidation,
+)
+from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.standards.registry import N_
+
+FACET = "validation_status"
+# Dataset-level statuses, from its files' latest validations.
+STATUS_LABELS = {
+    VALID: N_("Follows its standard"),
+    INVALID: N_("Does not follow its standard"),
+    PENDING: N_("Validation in progress"),
+}
+
+
+def dataset_status(package_id: str) -> tuple[str | None, Any]:
+    """The status of a dataset's files taken together, and the date of the
+    latest validation: invalid if one file is invalid or unreadable, pending
+    if one is being checked, valid if all the checked ones are valid."""
+    rows = (
+        model.Session.query(ResourceValidation)
+        .filter(ResourceValidation.package_id == package_id)
+        .order_by(ResourceValidation.created.desc())
+        .all()
+    )
+    latest: dict[str, ResourceValidation] = {}
+    for row in rows:
+        latest.setdefault(row.resource_id, row)
+    live = {
+        r.id
+        for r in model.Session.query(model.Resource.id).filter_by(
+            package_id=package_id, state="active"
+        )
+    }
+    statuses = {row.status for rid, row in latest.items() if rid in live}
+    if not statuses:
+        return None, None
+    dates = [row.finished or row.created for rid, row in latest.items() if rid in live]
+    if statuses & {INVALID, ERROR}:
+        return INVALID, max(dates)
+    if statuses & {PENDING, RUNNING}:
+        return PENDING, max(dates)
+    return VALID, max(dates)
+
+
+class ValidationIndexMixin(p.SingletonPlugin):
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        if not registry.standards_for(pkg_dict.get("type") or ""):
+            return pkg_dict
+        status, date = dataset_status(pkg_dict["id"])
+        if status:
+            pkg_dict[FACET] = status
+            pkg_dict["validation_date"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return pkg_dict
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        facet = search_results.get("search_facets", {}).get(FACET)
+        if facet:
+            for item in facet["items"]:
+                label = STATUS_LABELS.get(item["name"])
+                if label:
+                    item["display_name"] = tk._(label)
+        return search_results
+
+    # IFacets
+
+    def dataset_facets(
+        self, facets_dict: dict[str, Any], package_type: str
+    ) -> dict[str, Any]:
+        facets_dict[FACET] = tk._("Conformity")
+        return facets_dict
+
+    def organization_facets(
+        self,
+        facets_dict: dict[str, Any],
+        organization_type: str,
+        package_type: str | None,
+    ) -> dict[str, Any]:
+        facets_dict[FACET] = tk._("Conformity")
+        return facets_dict

@@ -1,0 +1,52 @@
+"""Background jobs (run by `ckan jobs worker`)."""
+
+from __future__ import annotations
+
+import logging
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.haute_garonne import reports
+from ckanext.haute_garonne.model import ERROR, RUNNING, ResourceValidation
+
+log = logging.getLogger(__name__)
+
+
+def validate_resource(resource_id: str) -> str:
+    """Validate a resource's stored file and record its report.
+
+    Returns the status: valid, invalid or error.
+    """
+    context = {"ignore_auth": True}
+    resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    dataset = tk.get_action("package_show")(
+        dict(context), {"id": resource["package_id"]}
+    )
+    found = reports.standard_of(dataset, resource)
+    if found is None:
+        return "skipped"
+    version, chosen = found
+    placeholder = ResourceValidation.for_hash(resource_id, f"pending:{resource_id}")
+    if placeholder is not None:
+        placeholder.status = RUNNING
+        model.Session.commit()
+    try:
+        with reports.fetched_stored(resource) as fetched:
+            report = reports.run(fetched, version, chosen)
+            sha256 = fetched.sha256
+    except (reports.FetchError, OSError) as e:
+        log.warning("Validation of resource %s failed: %s", resource_id, e)
+        report = {
+            "status": ERROR,
+            "fatal": str(e),
+            "errors": [],
+            "error_counts": {},
+            "version": version.version,
+        }
+        sha256 = f"error:{resource_id}"
+    if placeholder is not None:
+        model.Session.delete(placeholder)
+        model.Session.commit()
+    reports.save(resource, sha256, version, report, report["status"])
+    return report["status"]

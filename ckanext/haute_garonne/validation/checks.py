@@ -1,0 +1,840 @@
+"""The SCDL custom checks (``custom_checks`` of our schemas) and the INSEE
+commune code check.
+
+Pure module: no CKAN import. Frictionless ignores ``custom_checks`` (a Validata
+extension); they are implemented here with Validata's semantics
+(datagouv/validata.etalab.studio, ``validata_core/custom_checks``) where the
+check comes from Validata, and with the meaning given by the check's French
+message in our schema otherwise. Every check works on a batch of rows, column
+by column (see ``Batch``), and skips a cell that already failed its own
+column's check (a bad date is reported once, not once more by
+``compare-columns-value``). Each error has the check's name as its type and
+a French message that starts with what was found, then repeats the schema's
+message (what is expected).
+
+Which names are implemented: see ``CHECKS``. A name missing there is skipped
+(``build_checks`` returns it in ``unknown``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from stdnum.fr import siret as stdnum_siret
+
+from ckanext.haute_garonne.validation.compile import (
+    ABSENT,
+    CompiledField,
+    CompiledSchema,
+)
+from ckanext.haute_garonne.validation.hints import fold, siret_suggestion
+from ckanext.haute_garonne.validation.messages import quote
+
+CACHE_SIZE = 8192
+GROUP_LIMIT = 200_000
+
+# (row index in the batch, field, value, French message)
+Found = tuple[int, "str | None", "str | None", str]
+
+
+@dataclass
+class Batch:
+    """A block of rows, by column: ``cols[field]`` holds the text of the
+    field's cell on each row; ``bad[field]`` the rows whose cell failed the
+    field's own check; ``rows[i]`` the line number of row ``i``."""
+
+    cols: dict[str, tuple[str, ...]]
+    bad: dict[str, set[int]]
+    rows: list[int]
+    n: int
+
+
+def _valued(value: str | None, field: CompiledField | None) -> bool:
+    if value is None or value == ABSENT:
+        return False
+    if field is None:
+        return value != ""
+    return value not in field.missing
+
+
+class Check:
+    """A custom check. ``columns`` are the fields it reads; the check is run
+    only when its main column (the first) is in the file."""
+
+    name = ""
+
+    def __init__(
+        self, params: dict[str, Any], message: str, schema: CompiledSchema
+    ) -> None:
+        self.params = params
+        self.message = message
+        self.schema = schema
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"]]
+
+    def field(self, name: str) -> CompiledField | None:
+        return self.schema.by_name.get(name)
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return all(c in self.schema.by_name for c in self.columns) and (
+            self.columns[0] in batch_columns
+        )
+
+    def run(self, batch: Batch) -> Iterator[Found]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def say(self, detail: str) -> str:
+        return f"{detail} {self.message}".strip()
+
+
+def _column(batch: Batch, name: str) -> tuple[str, ...]:
+    """The cells of a column; a column absent from the file reads as empty."""
+    col = batch.cols.get(name)
+    return col if col is not None else ("",) * batch.n
+
+
+class FrenchSiret(Check):
+    name = "french-siret-value"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._cache: dict[str, bool] = {}
+        when = self.params.get("when") or {}
+        self.when_column = when.get("column")
+        self.when_value = when.get("equals")
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"]] + (
+            [self.when_column] if self.when_column else []
+        )
+
+    def valid(self, value: str) -> bool:
+        known = self._cache.get(value)
+        if known is None:
+            known = (
+                len(value) == 14
+                and value.isascii()
+                and value.isdigit()
+                and stdnum_siret.is_valid(value)
+            )
+            if len(self._cache) < CACHE_SIZE:
+                self._cache[value] = known
+        return known
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column = self.params["column"]
+        col = batch.cols[column]
+        field = self.field(column)
+        invalid = {v for v in set(col) if _valued(v, field) and not self.valid(v)}
+        if not invalid:
+            return
+        bad = batch.bad.get(column, ())
+        condition = batch.cols.get(self.when_column) if self.when_column else None
+        for i, value in enumerate(col):
+            if value not in invalid or i in bad:
+                continue
+            if condition is not None and condition[i] != self.when_value:
+                continue
+            yield i, column, value, self._explain(value)
+
+    def _explain(self, value: str) -> str:
+        text = value.strip()
+        found = siret_suggestion(value)
+        if found and found[0] == "float-siret":
+            fix = f" Écrivez plutôt : {found[1]}." if found[1] else ""
+            return (
+                f"La valeur {quote(value)} est un numéro SIRET enregistré comme un "
+                "nombre à virgule par un tableur : un SIRET s'écrit avec 14 chiffres, "
+                f"sans point ni exposant.{fix}"
+            )
+        if found and found[0] == "siret-spaces":
+            return (
+                f"La valeur {quote(value)} n'est pas écrite comme un SIRET : il faut "
+                f"les 14 chiffres attachés, sans espace ni point. Écrivez plutôt : {found[1]}."
+            )
+        if found and found[0] == "siren-not-siret":
+            return (
+                f"La valeur {quote(value)} n'a que 9 chiffres : c'est un numéro SIREN. "
+                "Indiquez le SIRET de l'établissement (14 chiffres), que vous trouverez "
+                "sur annuaire-entreprises.data.gouv.fr."
+            )
+        if not (len(text) == 14 and text.isdigit()):
+            return (
+                f"La valeur {quote(value)} n'est pas un numéro SIRET : il faut "
+                "exactement 14 chiffres, sans espace, point ni lettre."
+            )
+        return self.say(f"Le numéro {quote(value)} n'est pas un SIRET valide.")
+
+
+class OneOfRequired(Check):
+    name = "one-of-required"
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column1"], self.params["column2"]]
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        # Both columns absent: the missing headers already say it, once.
+        return all(c in self.schema.by_name for c in self.columns) and any(
+            c in batch_columns for c in self.columns
+        )
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        first, second = self.columns
+        f1, f2 = self.field(first), self.field(second)
+        for i, (a, b) in enumerate(
+            zip(_column(batch, first), _column(batch, second), strict=False)
+        ):
+            if not _valued(a, f1) and not _valued(b, f2):
+                yield (
+                    i,
+                    first,
+                    None,
+                    self.say(
+                        f"Les colonnes {first} et {second} sont toutes deux vides."
+                    ),
+                )
+
+
+class CohesiveColumns(Check):
+    name = "cohesive-columns-value"
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"], *self.params.get("othercolumns", [])]
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        names = self.columns
+        fields = [self.field(n) for n in names]
+        cols = [_column(batch, n) for n in names]
+        # Fast path: every column empty on every row, or filled on every row.
+        empties = [
+            {v for v in set(col) if not _valued(v, f)}
+            for col, f in zip(cols, fields, strict=False)
+        ]
+        distincts = [set(col) for col in cols]
+        if all(d <= e for d, e in zip(distincts, empties, strict=False)) or not any(
+            empties
+        ):
+            return
+        for i, values in enumerate(zip(*cols, strict=False)):
+            states = [_valued(v, f) for v, f in zip(values, fields, strict=False)]
+            if any(states) and not all(states):
+                filled = [n for n, s in zip(names, states, strict=False) if s]
+                empty = [n for n, s in zip(names, states, strict=False) if not s]
+                yield (
+                    i,
+                    names[0],
+                    None,
+                    self.say(
+                        f"Sur cette ligne, {', '.join(filled)} "
+                        f"{'est rempli' if len(filled) == 1 else 'sont remplis'} mais "
+                        f"{', '.join(empty)} {'est vide' if len(empty) == 1 else 'sont vides'}."
+                    ),
+                )
+
+
+_OPERATORS = {
+    ">": (lambda a, b: a > b, "supérieur à"),
+    ">=": (lambda a, b: a >= b, "supérieur ou égal à"),
+    "==": (lambda a, b: a == b, "égal à"),
+    "<=": (lambda a, b: a <= b, "inférieur ou égal à"),
+    "<": (lambda a, b: a < b, "inférieur à"),
+}
+
+
+class CompareColumns(Check):
+    name = "compare-columns-value"
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"], self.params["column2"]]
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return super().applicable(batch_columns) and self.columns[1] in batch_columns
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        first, second = self.columns
+        compare, words = _OPERATORS.get(self.params.get("op", ">="), _OPERATORS[">="])
+        f1, f2 = self.field(first), self.field(second)
+        assert f1 is not None and f2 is not None
+        bad1, bad2 = batch.bad.get(first, ()), batch.bad.get(second, ())
+        for i, (a, b) in enumerate(
+            zip(batch.cols[first], batch.cols[second], strict=False)
+        ):
+            if i in bad1 or i in bad2:
+                continue
+            x, y = f1.parse(a), f2.parse(b)
+            if x is None or y is None:
+                continue
+            try:
+                ok = compare(x, y)
+            except TypeError:
+                continue
+            if not ok:
+                yield (
+                    i,
+                    first,
+                    a,
+                    self.say(
+                        f"{first} vaut {quote(a)} et {second} vaut {quote(b)} : {first} "
+                        f"devrait être {words} {second}."
+                    ),
+                )
+
+
+class SumColumns(Check):
+    name = "sum-columns-value"
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"], *self.params.get("columns", [])]
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return super().applicable(batch_columns) and all(
+            c in batch_columns for c in self.columns
+        )
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        total_name, *parts = self.columns
+        fields = [self.field(n) for n in self.columns]
+        cols = [batch.cols[n] for n in self.columns]
+        bads = [batch.bad.get(n, ()) for n in self.columns]
+        for i, values in enumerate(zip(*cols, strict=False)):
+            if any(i in bad for bad in bads):
+                continue
+            numbers = [
+                f.parse(v) if f else None for f, v in zip(fields, values, strict=False)
+            ]
+            if any(n is None for n in numbers):
+                continue
+            total, *addends = numbers
+            if sum(addends) != total:
+                detail = " + ".join(
+                    f"{n} ({v})" for n, v in zip(parts, values[1:], strict=False)
+                )
+                yield (
+                    i,
+                    total_name,
+                    values[0],
+                    self.say(
+                        f"{detail} = {sum(addends)}, mais {total_name} vaut {values[0]}."
+                    ),
+                )
+
+
+class YearInterval(Check):
+    name = "year-interval-value"
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column = self.params["column"]
+        allow_year = str(self.params.get("allow-year-only", "")).lower() in (
+            "yes",
+            "true",
+        )
+        field = self.field(column)
+        bad = batch.bad.get(column, ())
+        verdicts: dict[str, str | None] = {}
+        for i, value in enumerate(batch.cols[column]):
+            if i in bad or not _valued(value, field):
+                continue
+            if value not in verdicts:
+                verdicts[value] = self._problem(value, allow_year)
+            problem = verdicts[value]
+            if problem:
+                yield i, column, value, self.say(problem)
+
+    @staticmethod
+    def _problem(value: str, allow_year: bool) -> str | None:
+        first, slash, second = value.partition("/")
+        if not slash:
+            if allow_year and len(value) == 4 and value.isdigit():
+                return None
+            return f"La valeur {quote(value)} n'est pas une année ou une période AAAA/AAAA."
+        if not (
+            len(first) == len(second) == 4 and first.isdigit() and second.isdigit()
+        ):
+            return f"La valeur {quote(value)} n'est pas une période AAAA/AAAA."
+        if first == second:
+            return f"La période {quote(value)} répète la même année."
+        if int(first) > int(second):
+            return (
+                f"Dans la période {quote(value)}, la seconde année précède la première."
+            )
+        return None
+
+
+ACTES_LEVEL_1 = {
+    "1": "commande publique",
+    "2": "urbanisme",
+    "3": "domaine et patrimoine",
+    "4": "fonction publique",
+    "5": "institutions et vie politique",
+    "6": "libertés publiques et pouvoirs de police",
+    "7": "finances locales",
+    "8": "domaines de compétences par thèmes",
+    "9": "autres domaines de compétences",
+}
+_ACTES_FOLDED = {fold(label): digit for digit, label in ACTES_LEVEL_1.items()}
+
+
+class NomenclatureActes(Check):
+    """DELIB_MATIERE_NOM starts with an ACTES level-1 theme (case and accents
+    ignored, as Validata does), then "/" without spaces around, then the
+    level-2 subject; and the theme is the one of the first digit of the
+    matière code (DELIB_MATIERE_CODE, or the ``code_column`` parameter)."""
+
+    name = "nomenclature-actes-value"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.code_column = self.params.get("code_column", "DELIB_MATIERE_CODE")
+        self._cache: dict[tuple[str, str], str | None] = {}
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column = self.params["column"]
+        field = self.field(column)
+        names = batch.cols[column]
+        has_code = self.code_column in batch.cols
+        codes = batch.cols[self.code_column] if has_code else ("",) * batch.n
+        bad = batch.bad.get(column, ())
+        bad_codes = batch.bad.get(self.code_column, ())
+        for i, (name, code) in enumerate(zip(names, codes, strict=False)):
+            if i in bad or not _valued(name, field):
+                continue
+            key = (name, "" if i in bad_codes else code)
+            if key not in self._cache:
+                problem = self._problem(*key)
+                if len(self._cache) < CACHE_SIZE:
+                    self._cache[key] = problem
+            else:
+                problem = self._cache[key]
+            if problem:
+                yield i, column, name, problem
+
+    def _problem(self, name: str, code: str) -> str | None:
+        level_1, slash, level_2 = name.partition("/")
+        if not slash:
+            return self.say(
+                f"Dans {quote(name)}, il manque la barre oblique « / » entre le thème "
+                "et le sous-thème."
+            )
+        digit = _ACTES_FOLDED.get(fold(level_1))
+        if digit is None:
+            if _ACTES_FOLDED.get(fold(level_1.strip())) is None:
+                themes = ", ".join(ACTES_LEVEL_1.values())
+                return self.say(
+                    f"Le thème {quote(level_1)} n'est pas un thème de niveau 1 de la "
+                    f"nomenclature ACTES (qui sont : {themes})."
+                )
+            return self.say(
+                f"Dans {quote(name)}, la barre oblique ne doit être ni précédée ni "
+                "suivie d'un espace."
+            )
+        if level_2 != level_2.lstrip():
+            return self.say(
+                f"Dans {quote(name)}, la barre oblique ne doit être ni précédée ni "
+                "suivie d'un espace."
+            )
+        if not level_2.strip():
+            return self.say(
+                f"Dans {quote(name)}, le sous-thème manque après la barre oblique."
+            )
+        if code and code[0] in ACTES_LEVEL_1 and code[0] != digit:
+            return (
+                f"Le code de matière {quote(code)} appartient au thème "
+                f"« {ACTES_LEVEL_1[code[0]]} », mais le nom de matière {quote(name)} "
+                f"commence par le thème « {ACTES_LEVEL_1[digit]} » (codes {digit}.x) : "
+                "le code et le nom de matière doivent désigner la même matière."
+            )
+        return None
+
+
+class DateNotInFuture(Check):
+    name = "date-not-in-future-value"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.today = date.today()
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column = self.params["column"]
+        field = self.field(column)
+        assert field is not None
+        bad = batch.bad.get(column, ())
+        late = set()
+        for value in set(batch.cols[column]):
+            parsed = field.parse(value)
+            if isinstance(parsed, date) and parsed > self.today:
+                late.add(value)
+        if not late:
+            return
+        for i, value in enumerate(batch.cols[column]):
+            if value in late and i not in bad:
+                yield (
+                    i,
+                    column,
+                    value,
+                    self.say(
+                        f"La date {quote(value)} est postérieure à aujourd'hui "
+                        f"({self.today.isoformat()})."
+                    ),
+                )
+
+
+class DecimalPoint(Check):
+    name = "decimal-point-value"
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.params.get("columns", []))
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return any(c in batch_columns for c in self.columns)
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        for column in self.columns:
+            col = batch.cols.get(column)
+            if col is None:
+                continue
+            wrong = {v for v in set(col) if "," in v or " " in v or "\t" in v}
+            if not wrong:
+                continue
+            bad = batch.bad.get(column, ())
+            for i, value in enumerate(col):
+                if value in wrong and i not in bad and value != ABSENT:
+                    fixed = value.strip().replace(" ", "").replace(",", ".")
+                    yield (
+                        i,
+                        column,
+                        value,
+                        self.say(
+                            f"La valeur {quote(value)} n'utilise pas le point décimal : "
+                            f"écrivez {fixed}."
+                        ),
+                    )
+
+
+class SameValuePerGroup(Check):
+    """Within a file, every row of a group (same values in ``group_by``) has
+    the same value in ``column``. Memory grows with the number of groups, not
+    of rows, and at most ``GROUP_LIMIT`` groups are followed."""
+
+    name = "same-value-per-group"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.groups: dict[tuple[str, ...], tuple[str, int]] = {}
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"], *self.params.get("group_by", [])]
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return super().applicable(batch_columns) and all(
+            c in batch_columns for c in self.columns
+        )
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column, *group_by = self.columns
+        field = self.field(column)
+        values = batch.cols[column]
+        keys = list(zip(*(batch.cols[c] for c in group_by), strict=False))
+        bad = batch.bad.get(column, ())
+        bad_values = {values[i] for i in bad}
+        groups = self.groups
+        # Work on the distinct (group, value) pairs of the batch.
+        conflicts: set[tuple[tuple[str, ...], str]] = set()
+        new: dict[tuple[str, ...], set[str]] = {}
+        for key, value in set(zip(keys, values, strict=False)):
+            if value in bad_values or not _valued(value, field):
+                continue
+            if not all(key) or ABSENT in key:
+                continue
+            seen = groups.get(key)
+            if seen is None:
+                new.setdefault(key, set()).add(value)
+            elif seen[0] != value:
+                conflicts.add((key, value))
+        if new:
+            first: dict[tuple[str, ...], tuple[str, int]] = {}
+            for i, (key, value) in enumerate(zip(keys, values, strict=False)):
+                if key in new and key not in first and value in new[key]:
+                    first[key] = (value, batch.rows[i])
+            for key, (value, row) in first.items():
+                if len(groups) < GROUP_LIMIT:
+                    groups[key] = (value, row)
+                conflicts.update((key, other) for other in new[key] if other != value)
+        if not conflicts:
+            return
+        for i, pair in enumerate(zip(keys, values, strict=False)):
+            if pair in conflicts and i not in bad:
+                key, value = pair
+                seen = groups.get(key)
+                reference = f" : {quote(seen[0])}, ligne {seen[1]}" if seen else ""
+                yield (
+                    i,
+                    column,
+                    value,
+                    self.say(
+                        f"La valeur {quote(value)} diffère de celle des autres lignes du "
+                        f"même groupe ({' / '.join(key)}){reference}."
+                    ),
+                )
+
+
+class CadastreParcelCommune(Check):
+    name = "cadastre-parcel-commune-value"
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"], *self.params.get("insee_columns", [])]
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return (
+            self.columns[0] in batch_columns and self.columns[0] in self.schema.by_name
+        )
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column, *insee_columns = self.columns
+        field = self.field(column)
+        absent = field.absent if field else frozenset({"", ABSENT})
+        parcels = batch.cols[column]
+        codes = [_column(batch, c) for c in insee_columns]
+        bad = batch.bad.get(column, ())
+        wrong = {
+            item
+            for item in set(zip(parcels, *codes, strict=False))
+            if item[0] not in absent and self._wrong(item)
+        }
+        if not wrong:
+            return
+        for i, item in enumerate(zip(parcels, *codes, strict=False)):
+            if item in wrong and i not in bad:
+                communes = sorted({c.strip() for c in item[1:] if c and c != ABSENT})
+                first = self._wrong(item)
+                yield (
+                    i,
+                    column,
+                    item[0],
+                    self.say(
+                        f"La parcelle {quote(first)} n'est pas sur la commune "
+                        f"{' ni '.join(communes)}."
+                    ),
+                )
+
+    @staticmethod
+    def _wrong(item: tuple[str, ...]) -> str | None:
+        """The first parcel of the cell outside the row's communes."""
+        communes = {c.strip() for c in item[1:] if c and c != ABSENT}
+        if not communes:
+            return None
+        for parcel in item[0].split("|"):
+            if len(parcel) < 6 or (parcel[0:2] + parcel[3:6]) not in communes:
+                return parcel
+        return None
+
+
+class BalCleInterop(Check):
+    name = "bal-cle-interop-value"
+
+    @property
+    def columns(self) -> list[str]:
+        p = self.params
+        return [
+            p["column"],
+            p.get("insee_column", "commune_insee"),
+            p.get("number_column", "numero"),
+        ]
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        p = self.params
+        column = p["column"]
+        field = self.field(column)
+        keys = batch.cols[column]
+        insee = _column(batch, p.get("insee_column", "commune_insee"))
+        numbers = _column(batch, p.get("number_column", "numero"))
+        suffixes = _column(batch, p.get("suffix_column", "suffixe"))
+        number_field = self.field(p.get("number_column", "numero"))
+        bad = batch.bad.get(column, ())
+        for i, key in enumerate(keys):
+            if i in bad or not _valued(key, field):
+                continue
+            parts = key.lower().split("_")
+            problems = []
+            code = insee[i].strip().lower()
+            if code and code != ABSENT and parts[0] != code:
+                problems.append(f"elle devrait commencer par le code INSEE {insee[i]}")
+            number = number_field.parse(numbers[i]) if number_field else None
+            if number is not None and (len(parts) < 3 or parts[2] != f"{number:05d}"):
+                problems.append(f"le numéro devrait s'y écrire {number:05d}")
+            suffix = suffixes[i].strip().lower() if suffixes[i] != ABSENT else ""
+            if suffix and (len(parts) < 4 or parts[3] != suffix):
+                problems.append(f"elle devrait se terminer par _{suffix}")
+            if problems:
+                yield (
+                    i,
+                    column,
+                    key,
+                    self.say(
+                        f"La clé {quote(key)} ne correspond pas à la ligne : "
+                        f"{' ; '.join(problems)}."
+                    ),
+                )
+
+
+class ConcatenatedColumns(Check):
+    name = "concatenated-columns-value"
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["column"], *self.params.get("columns", [])]
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        return super().applicable(batch_columns) and all(
+            c in batch_columns for c in self.columns
+        )
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column, *_parts = self.columns
+        fields = [self.field(c) for c in self.columns]
+        cols = [batch.cols[c] for c in self.columns]
+        bad = batch.bad.get(column, ())
+        for i, values in enumerate(zip(*cols, strict=False)):
+            if i in bad or not all(
+                _valued(v, f) for v, f in zip(values, fields, strict=False)
+            ):
+                continue
+            expected = "".join(values[1:])
+            if values[0] != expected:
+                yield (
+                    i,
+                    column,
+                    values[0],
+                    self.say(
+                        f"La valeur {quote(values[0])} devrait être {quote(expected)}."
+                    ),
+                )
+
+
+CHECKS: dict[str, type[Check]] = {
+    cls.name: cls
+    for cls in (
+        FrenchSiret,
+        OneOfRequired,
+        CohesiveColumns,
+        CompareColumns,
+        SumColumns,
+        YearInterval,
+        NomenclatureActes,
+        DateNotInFuture,
+        DecimalPoint,
+        SameValuePerGroup,
+        CadastreParcelCommune,
+        BalCleInterop,
+        ConcatenatedColumns,
+    )
+}
+
+
+# INSEE commune codes ---------------------------------------------------------
+
+# Columns that hold the INSEE code of a commune, by standard (with an
+# optional condition on another column of the row).
+COMMUNE_CODE_COLUMNS: dict[str, list[dict[str, Any]]] = {
+    "prenoms": [{"column": "COLL_INSEE"}],
+    "bal": [{"column": "commune_insee"}],
+    "decp-table": [
+        {
+            "column": "lieuExecution_code",
+            "when": {"column": "lieuExecution_typeCode", "equals": "Code commune"},
+        }
+    ],
+}
+
+
+@cache
+def commune_codes() -> frozenset[str]:
+    """Current INSEE codes of the communes (and of the municipal
+    arrondissements of Paris, Lyon and Marseille), from ``communes.txt``:
+    one line per two-character prefix, then the three-character ends."""
+    text = (
+        resources.files("ckanext.haute_garonne.validation")
+        .joinpath("communes.txt")
+        .read_text(encoding="utf-8")
+    )
+    codes = set()
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        prefix, _, ends = line.partition(" ")
+        codes.update(prefix + end for end in ends.split())
+    return frozenset(codes)
+
+
+class CommuneCode(Check):
+    name = "commune-insee-value"
+    message = (
+        "Le code doit être le code INSEE d'une commune existante (5 caractères, "
+        "par exemple 31555 pour Toulouse), à ne pas confondre avec le code postal "
+        "(31000). La liste des codes se trouve sur insee.fr (code officiel "
+        "géographique)."
+    )
+
+    def __init__(self, params: dict[str, Any], schema: CompiledSchema) -> None:
+        super().__init__(params, self.message, schema)
+        when = params.get("when") or {}
+        self.when_column = when.get("column")
+        self.when_value = when.get("equals")
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column = self.params["column"]
+        field = self.field(column)
+        col = batch.cols[column]
+        known = commune_codes()
+        unknown = {v for v in set(col) if _valued(v, field) and v not in known}
+        if not unknown:
+            return
+        bad = batch.bad.get(column, ())
+        condition = batch.cols.get(self.when_column) if self.when_column else None
+        for i, value in enumerate(col):
+            if value not in unknown or i in bad:
+                continue
+            if condition is not None and condition[i] != self.when_value:
+                continue
+            yield (
+                i,
+                column,
+                value,
+                self.say(
+                    f"{quote(value)} n'est le code INSEE d'aucune commune actuelle."
+                ),
+            )
+
+
+def build_checks(
+    schema: CompiledSchema, standard: str | None
+) -> tuple[list[Check], list[str]]:
+    """The checks of a schema, and the names of those not implemented."""
+    checks: list[Check] = []
+    unknown: list[str] = []
+    for item in schema.custom_checks:
+        cls = CHECKS.get(item.get("name", ""))
+        if cls is None:
+            unknown.append(item.get("name", ""))
+            continue
+        checks.append(
+            cls(dict(item.get("params") or {}), item.get("message", ""), schema)
+        )
+    for params in COMMUNE_CODE_COLUMNS.get(standard or "", []):
+        if params["column"] in schema.by_name:
+            checks.append(CommuneCode(params, schema))
+    return checks, unknown

@@ -1,0 +1,727 @@
+"""The validation engine: ``validate(source, standard, version)``.
+
+Pure module: no CKAN import.
+
+How a table is checked
+----------------------
+Rows are read in batches of ``BATCH_SIZE`` and checked **column by column**:
+for each column the batch's distinct values are computed (``set``), the
+values already known to be right or wrong are looked up in two bounded
+per-field caches, and only new values go through the compiled checker
+(``compile.py``). Errors are then located row by row, sorted by line and
+column, counted by type, and the first ``max_errors`` are kept with their
+French message. The custom checks (``checks.py``) run on the same column
+tuples. Memory holds one batch, the bounded caches, the first errors, and
+only what a declared rule needs across rows: the keys of ``unique``,
+``primaryKey`` and ``uniqueKeys`` constraints, and the groups of
+``same-value-per-group`` (bounded).
+
+Decisions
+---------
+- Columns are matched by name (see ``headers.py``); a required column that is
+  missing is reported once (``missing-header``), never on each row.
+- Row numbers are those a spreadsheet shows: header = 1, a multi-line cell
+  stays one row, an empty line counts as a row (frictionless counts rows the
+  same way).
+- A row whose cells are all empty is one ``blank-row`` error (as
+  frictionless); trailing empty rows of a spreadsheet are ignored.
+- A short CSV row gives one ``missing-cell`` error per absent column (not
+  also a ``required-error``); a long one an ``extra-cell`` per extra cell.
+- A file with a header and no data row is valid (and empty): no rule of our
+  standards requires rows. A hint says so.
+- An unreadable file (empty, binary, HTML, encrypted or broken workbook, a ZIP
+  archive, invalid JSON, an unknown standard or version) gives status
+  "error" and a French ``fatal`` message; ``validate`` never raises.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
+from typing import Any
+
+from ckanext.haute_garonne.standards.bal import detect_bal_version
+from ckanext.haute_garonne.standards.registry import get_standard, load_descriptor
+from ckanext.haute_garonne.types import SchemaVersion, Standard
+from ckanext.haute_garonne.validation import read
+from ckanext.haute_garonne.validation.checks import Batch, Check, build_checks
+from ckanext.haute_garonne.validation.compile import (
+    ABSENT,
+    DEVIATION,
+    CompiledField,
+    CompiledSchema,
+    compiled,
+)
+from ckanext.haute_garonne.validation.headers import column_letter, match_header
+from ckanext.haute_garonne.validation.hints import HINTS, diagnose
+from ckanext.haute_garonne.validation.messages import (
+    blank_row_message,
+    constraint_message,
+    extra_cell_message,
+    missing_cell_message,
+    quote,
+    required_message,
+    type_message,
+    unique_message,
+)
+from ckanext.haute_garonne.validation.report import Collector, Report
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 2048
+CACHE_SIZE = 8192  # values remembered per field, right and wrong each
+HINT_LIMIT = 50_000  # errors examined for hints
+SPREADSHEET_FORMATS = ("xlsx", "ods")
+
+
+class Fatal(Exception):
+    """Stops a validation with a French message (the file is unreadable)."""
+
+
+# Entry point -----------------------------------------------------------------
+
+
+def validate(
+    source: Any,
+    standard: str,
+    version: str | None = None,
+    *,
+    filename: str | None = None,
+    max_errors: int = 1000,
+) -> Report:
+    """Check a file against a standard of the registry.
+
+    ``source`` is a path, bytes, or a binary file object; ``standard`` a
+    registry name ("deliberations") or identifier ("scdl/deliberations");
+    ``version`` None for the latest version (for the BAL: the version the
+    header follows). Never raises: an unreadable file gives a report with
+    status "error" and a French ``fatal`` message.
+    """
+    report = Report()
+    collector = Collector(max_errors)
+    try:
+        found = get_standard(standard) if standard else None
+        if found is None:
+            raise Fatal(
+                f"Le standard {quote(standard)} est inconnu du portail. Standards "
+                f"acceptés : {', '.join(_standard_names())}."
+            )
+        report.standard = found.name
+        report.schema = found.identifier
+        chosen = _version(found, version)
+        if chosen is not None:
+            _describe(report, chosen)
+        with read.open_source(source, filename) as opened:
+            head = read.read_head(opened)
+            file_format = read.sniff_format(opened, head)
+            report.format = file_format
+            if found.kind == "json":
+                if file_format != "json":
+                    raise Fatal(
+                        "Ce standard attend un fichier JSON (données essentielles au "
+                        "format national), mais ce fichier est un tableau "
+                        f"({file_format.upper()}). Pour publier un tableau, choisissez "
+                        "le format tabulaire DECP (decp-table)."
+                    )
+                from ckanext.haute_garonne.validation.json_schema import validate_json
+
+                assert chosen is not None
+                encoding, rows = validate_json(
+                    opened, head, load_descriptor(chosen.path), collector
+                )
+                report.encoding, report.rows = encoding, rows
+            else:
+                if file_format == "json":
+                    raise Fatal(
+                        "Ce standard attend un tableau (CSV, XLSX ou ODS), mais ce "
+                        "fichier est un document JSON."
+                    )
+                _validate_table(
+                    opened, head, file_format, found, chosen, report, collector
+                )
+    except (Fatal, read.UnreadableFile) as exc:
+        report.fatal = str(exc)
+    except MemoryError:
+        report.fatal = "Le fichier est trop volumineux pour être vérifié."
+    except Exception:  # never raise on bad input: report it
+        log.exception(
+            "validation of %r against %r failed", filename or source, standard
+        )
+        report.fatal = (
+            "Le fichier n'a pas pu être vérifié à cause d'une erreur inattendue du "
+            "validateur. Vérifiez qu'il s'agit bien d'un tableau CSV, XLSX ou ODS "
+            "(ou d'un JSON pour les marchés publics) et réessayez ; si le problème "
+            "persiste, contactez l'équipe du portail."
+        )
+    collector.fill(report)
+    if report.fatal:
+        report.status, report.valid = "error", False
+    elif collector.invalid():
+        report.status, report.valid = "invalid", False
+    else:
+        report.status, report.valid = "valid", True
+    return report
+
+
+def _standard_names() -> list[str]:
+    from ckanext.haute_garonne.standards.registry import standards
+
+    return list(standards())
+
+
+def _version(standard: Standard, version: str | None) -> SchemaVersion | None:
+    """The requested version; None = to detect (BAL) or the latest."""
+    if version is None:
+        return None if standard.name == "bal" else standard.latest
+    wanted = str(version).strip().lstrip("vV")
+    found = standard.version(wanted)
+    if found is None:
+        for candidate in standard.versions:
+            declared = str(load_descriptor(candidate.path).get("version", "")).lstrip(
+                "vV"
+            )
+            if declared == wanted:
+                found = candidate
+    if found is None:
+        accepted = ", ".join(v.version for v in standard.versions)
+        raise Fatal(
+            f"La version {quote(version)} du standard {standard.name} n'est pas prise "
+            f"en charge par le portail. Versions acceptées : {accepted}."
+        )
+    return found
+
+
+def _describe(report: Report, version: SchemaVersion) -> None:
+    report.version = version.version
+    report.schema = version.identifier
+    report.schema_url = version.url
+
+
+# Tables ----------------------------------------------------------------------
+
+
+def _known_names(standard: Standard) -> set[str]:
+    names: set[str] = set()
+    for version in standard.versions:
+        names.update(f["name"] for f in load_descriptor(version.path).get("fields", []))
+    return names
+
+
+def _validate_table(
+    opened: read.Opened,
+    head: bytes,
+    file_format: str,
+    standard: Standard,
+    chosen: SchemaVersion | None,
+    report: Report,
+    collector: Collector,
+) -> None:
+    expected_delimiter = (
+        load_descriptor((chosen or standard.latest).path).get("dialect") or {}
+    ).get("delimiter", ",")
+    if file_format in SPREADSHEET_FORMATS:
+        records = (
+            read.xlsx_rows(opened) if file_format == "xlsx" else read.ods_rows(opened)
+        )
+        _run_table(records, file_format, standard, chosen, report, collector)
+        return
+
+    at_eof = len(head) < read.HEAD_SIZE
+    encoding = read.detect(head, at_eof)
+    sample = head.decode(encoding.codec, errors="replace")
+    if encoding.skip:
+        sample = head[encoding.skip :].decode(encoding.codec, errors="replace")
+    delimiter = read.detect_delimiter(
+        sample, _known_names(standard), expected_delimiter
+    )
+    mixed = False
+    if encoding.codec == read.WINDOWS_1252:
+        mixed = read.has_utf8_sequences(opened)
+    while True:
+        attempt = Collector(collector.max_errors)
+        try:
+            with read.text_stream(opened, encoding) as text:
+                records = read.csv_records(text, delimiter)
+                outcome = _run_table(records, "csv", standard, chosen, report, attempt)
+        except UnicodeDecodeError:
+            if not encoding.utf8:
+                label = read.ENCODING_LABELS.get(encoding.codec, encoding.name)
+                raise Fatal(
+                    f"Le fichier semble encodé en {label}, mais il contient des octets "
+                    "invalides pour cet encodage. Réenregistrez-le au format « CSV "
+                    "UTF-8 »."
+                ) from None
+            # Valid UTF-8 up to here, but not beyond: read again in Windows-1252.
+            mixed = read.has_utf8_sequences(opened)
+            skip = 3 if encoding.codec == "utf-8-sig" else 0
+            encoding = read.Encoding(
+                read.WINDOWS_1252, "cp1252", skip=skip, bom_mismatch=bool(skip)
+            )
+            continue
+        break
+    _merge(collector, attempt)
+    report.encoding = encoding.name
+    report.delimiter = delimiter
+    if outcome is None:
+        return
+    if encoding.name == "cp1252" and encoding.bom_mismatch and not mixed:
+        collector.add(
+            "encoding-warning",
+            None,
+            None,
+            None,
+            "Le fichier commence par la marque d'un fichier UTF-8 (BOM), mais son "
+            "contenu est encodé en Windows-1252. Le portail l'a lu, mais "
+            "réenregistrez-le au format « CSV UTF-8 » pour que les accents "
+            "s'affichent partout correctement.",
+        )
+        collector.hint("not-utf8", HINTS["not-utf8"])
+    elif encoding.name == "cp1252" and mixed:
+        collector.add(
+            "encoding-error",
+            None,
+            None,
+            None,
+            "Le fichier mélange deux encodages : une partie est en UTF-8, le reste en "
+            "Windows-1252. Des lettres accentuées sont donc abîmées. Réenregistrez le "
+            "tableau d'origine au format « CSV UTF-8 ».",
+        )
+        collector.hint("mixed-encoding", HINTS["mixed-encoding"])
+    elif encoding.name not in ("utf-8", "utf-8-sig"):
+        label = read.ENCODING_LABELS.get(encoding.codec, encoding.name)
+        collector.add(
+            "encoding-warning",
+            None,
+            None,
+            None,
+            f"Le fichier est encodé en {label} et non en UTF-8 comme le demande le "
+            "standard. Le portail l'a lu, mais réenregistrez-le en « CSV UTF-8 » pour "
+            "que les accents s'affichent partout correctement.",
+        )
+        collector.hint("not-utf8", HINTS["not-utf8"])
+    if delimiter != outcome.expected_delimiter:
+        found = read.DELIMITER_LABELS.get(delimiter, quote(delimiter))
+        wanted = read.DELIMITER_LABELS.get(
+            outcome.expected_delimiter, outcome.expected_delimiter
+        )
+        collector.add(
+            "delimiter-warning",
+            None,
+            None,
+            None,
+            f"Les colonnes sont séparées par {found} alors que le standard "
+            f"demande {wanted}. Le portail a lu le fichier, mais exportez-le "
+            "avec le bon séparateur.",
+        )
+
+
+def _merge(target: Collector, source: Collector) -> None:
+    target.errors.extend(
+        source.errors[: max(0, target.max_errors - len(target.errors))]
+    )
+    target.counts.update(source.counts)
+    for key, text in source.hints.items():
+        target.hint(key, text)
+
+
+@dataclass
+class Outcome:
+    expected_delimiter: str
+
+
+def _first_record(records: Iterator[list[str]]) -> tuple[list[str] | None, int]:
+    """The header (first non-empty record) and its line number."""
+    line = 0
+    for record in records:
+        line += 1
+        if any(cell.strip() for cell in record):
+            return record, line
+    return None, line
+
+
+def _run_table(
+    records: Iterable[list[str]],
+    file_format: str,
+    standard: Standard,
+    chosen: SchemaVersion | None,
+    report: Report,
+    collector: Collector,
+) -> Outcome | None:
+    iterator = iter(records)
+    try:
+        header, header_row = _first_record(iterator)
+    except csv.Error as exc:
+        raise Fatal(_csv_error_message(1, exc)) from None
+    if header is None:
+        raise Fatal(
+            "Le fichier ne contient ni ligne d'en-tête ni données : il est vide."
+        )
+    if chosen is None:
+        detected = detect_bal_version(header) if standard.name == "bal" else None
+        chosen = standard.version(detected) if detected else standard.latest
+        if standard.name == "bal" and detected is None:
+            collector.hint("bal-version-unknown", HINTS["bal-version-unknown"])
+    _describe(report, chosen)
+    schema = compiled(chosen.path)
+    match = match_header(header, schema)
+    for type_, field, value, message in match.problems:
+        collector.add(type_, None, field, value, message)
+    if match.known == 0:
+        collector.hint("no-known-column", HINTS["no-known-column"])
+    if any(p[0] == "header-mismatch" for p in match.problems):
+        collector.hint("header-case", HINTS["header-case"])
+    checks, _unknown = build_checks(schema, standard.name)
+    run = TableRun(
+        schema,
+        match.columns,
+        checks,
+        collector,
+        header_row=header_row,
+        width=len(header),
+        spreadsheet=file_format in SPREADSHEET_FORMATS,
+    )
+    try:
+        run.feed(iterator)
+    except csv.Error as exc:
+        report.rows = run.rows
+        raise Fatal(_csv_error_message(header_row + run.rows + 1, exc)) from None
+    report.rows = run.rows
+    if run.rows == 0:
+        collector.hint("header-only", HINTS["header-only"])
+    return Outcome(schema.delimiter)
+
+
+def _csv_error_message(row: int, exc: csv.Error) -> str:
+    return (
+        f"Le fichier n'a pas pu être lu au-delà de la ligne {row} : sa structure "
+        'CSV est abîmée (le plus souvent, un guillemet « " » ouvert dans une '
+        f"cellule n'est jamais refermé). Détail technique : {exc}."
+    )
+
+
+_MISS = object()
+
+
+class TableRun:
+    """The checks of one table, fed with batches of records."""
+
+    def __init__(
+        self,
+        schema: CompiledSchema,
+        columns: dict[str, int],
+        checks: list[Check],
+        collector: Collector,
+        *,
+        header_row: int,
+        width: int,
+        spreadsheet: bool,
+    ) -> None:
+        self.schema = schema
+        self.collector = collector
+        self.header_row = header_row
+        self.width = width
+        self.spreadsheet = spreadsheet
+        self.rows = 0
+        self.plan: list[tuple[CompiledField, int]] = [
+            (f, columns[f.name]) for f in schema.fields if f.name in columns
+        ]
+        self.present = set(columns)
+        self.checks = [c for c in checks if c.applicable(self.present)]
+        self.good: dict[str, set[str]] = {f.name: set() for f, _ in self.plan}
+        self.bad: dict[str, dict[str, tuple[str, str | None]]] = {
+            f.name: {} for f, _ in self.plan
+        }
+        self.missing_union = schema.missing_union
+        self.default_missing = schema.missing_union == frozenset({""})
+        # Keys seen, only for the rules that need them.
+        self.unique_seen: dict[str, dict[str, int]] = {
+            f.name: {} for f, _ in self.plan if f.unique
+        }
+        self.key_sets: list[tuple[str, list[str], dict[tuple[str, ...], int]]] = []
+        if schema.primary_key and all(k in columns for k in schema.primary_key):
+            self.key_sets.append(("primary-key", schema.primary_key, {}))
+        for key in schema.unique_keys:
+            if all(k in columns for k in key):
+                self.key_sets.append(("unique-error", key, {}))
+        self.order = {f.name: f.position for f in schema.fields}
+        self.diagnosed = 0
+
+    def feed(self, records: Iterator[list[str]]) -> None:
+        first = self.header_row + 1
+        while True:
+            batch = list(islice(records, BATCH_SIZE))
+            if not batch:
+                return
+            self.rows += len(batch)
+            self._batch(batch, first)
+            first += len(batch)
+
+    # One batch ---------------------------------------------------------------
+
+    def _batch(self, batch: list[list[str]], first: int) -> None:
+        found: list[tuple[Any, ...]] = []  # (row, order, type, field, value, detail)
+        width = self.width
+
+        if self.default_missing:
+            blank = [i for i, r in enumerate(batch) if not any(r)]
+        else:
+            union = self.missing_union
+            blank = [i for i, r in enumerate(batch) if all(c in union for c in r)]
+        numbers: list[int] | None = None
+        if blank:
+            blank_set = set(blank)
+            for i in blank:
+                found.append((first + i, -1, "blank-row", None, None, None))
+            numbers = [first + i for i in range(len(batch)) if i not in blank_set]
+            batch = [r for i, r in enumerate(batch) if i not in blank_set]
+            self.collector.hint("blank-rows", HINTS["blank-rows"])
+        if not batch:
+            self._emit(found)
+            return
+        if numbers is None:
+            numbers = list(range(first, first + len(batch)))
+
+        uneven = [i for i, r in enumerate(batch) if len(r) != width]
+        for i in uneven:
+            batch[i] = self._even(batch[i], numbers[i], found)
+
+        cols = list(zip(*batch, strict=True)) if width else []
+        n = len(batch)
+        bad_rows: dict[str, set[int]] = {}
+        for field, index in self.plan:
+            self._column(field, cols[index], numbers, found, bad_rows)
+        if self.key_sets:
+            self._keys(cols, numbers, found)
+        if self.checks:
+            view = Batch(
+                cols={f.name: cols[i] for f, i in self.plan},
+                bad=bad_rows,
+                rows=numbers,
+                n=n,
+            )
+            for check in self.checks:
+                involved = [bad_rows[c] for c in check.columns if c in bad_rows]
+                for i, field_name, value, message in check.run(view):
+                    if any(i in rows for rows in involved):
+                        continue  # a cell it reads is already reported
+                    order = self.order.get(field_name or "", len(self.order)) + 0.5
+                    found.append(
+                        (numbers[i], order, check.name, field_name, value, message)
+                    )
+        self._emit(found)
+
+    def _even(
+        self, row: list[str], number: int, found: list[tuple[Any, ...]]
+    ) -> list[str]:
+        """A row with as many cells as the header has columns."""
+        width = self.width
+        if len(row) > width:
+            for position in range(width, len(row)):
+                value = row[position]
+                if self.spreadsheet and not value:
+                    continue
+                found.append(
+                    (number, 10_000 + position, "extra-cell", None, value, position + 1)
+                )
+            return row[:width]
+        if self.spreadsheet:
+            return row + [""] * (width - len(row))
+        for field, index in self.plan:
+            if index >= len(row):
+                found.append(
+                    (number, field.position, "missing-cell", field.name, None, None)
+                )
+        return row + [ABSENT] * (width - len(row))
+
+    def _column(
+        self,
+        field: CompiledField,
+        col: tuple[str, ...],
+        numbers: list[int],
+        found: list[tuple[Any, ...]],
+        bad_rows: dict[str, set[int]],
+    ) -> None:
+        check = field.check
+        if check is None and not field.required and not field.unique:
+            return
+        distinct = set(col)
+        empty = distinct & field.missing if field.required else set()
+        problems: dict[str, tuple[str, str | None]] = {}
+        if check is not None and not field.costly:
+            # Values seen valid in earlier batches are skipped (set difference,
+            # in C); the others are checked in one comprehension.
+            good = self.good[field.name]
+            unknown = distinct - good
+            unknown.difference_update(field.absent)
+            failed = [(v, p) for v in unknown if (p := check(v)) is not None]
+            if len(good) < CACHE_SIZE:
+                if failed:
+                    good.update(unknown.difference(v for v, _ in failed))
+                else:
+                    good.update(unknown)
+            for value, problem in failed:
+                if problem == DEVIATION:
+                    self._deviation(field, value)
+                    continue
+                problems[value] = problem
+        elif check is not None:
+            good = self.good[field.name]
+            bad = self.bad[field.name]
+            unknown = distinct - good
+            unknown.difference_update(field.absent)
+            for value in unknown:
+                problem = bad.get(value)
+                if problem is None:
+                    problem = check(value)
+                    if problem is None:
+                        if len(good) < CACHE_SIZE:
+                            good.add(value)
+                        continue
+                    if len(bad) < CACHE_SIZE:
+                        bad[value] = problem
+                if problem == DEVIATION:
+                    self._deviation(field, value)
+                    continue
+                problems[value] = problem
+        if problems or empty:
+            position = field.position
+            name = field.name
+            rows = bad_rows.setdefault(name, set())
+            for i, value in enumerate(col):
+                if value in problems:
+                    problem = problems[value]
+                    found.append(
+                        (numbers[i], position, problem[0], name, value, problem)
+                    )
+                    rows.add(i)
+                elif value in empty:
+                    found.append(
+                        (numbers[i], position, "required-error", name, value, None)
+                    )
+                    rows.add(i)
+        if field.unique:
+            seen = self.unique_seen[field.name]
+            rows = bad_rows.get(field.name, set())
+            for i, value in enumerate(col):
+                if value in field.absent or i in rows:
+                    continue
+                first = seen.get(value)
+                if first is None:
+                    seen[value] = numbers[i]
+                else:
+                    found.append(
+                        (
+                            numbers[i],
+                            field.position,
+                            "unique-error",
+                            field.name,
+                            value,
+                            first,
+                        )
+                    )
+
+    def _keys(
+        self,
+        cols: list[tuple[str, ...]],
+        numbers: list[int],
+        found: list[tuple[Any, ...]],
+    ) -> None:
+        columns = {f.name: i for f, i in self.plan}
+        for type_, key, seen in self.key_sets:
+            fields = [self.schema.by_name[k] for k in key]
+            for i, values in enumerate(
+                zip(*(cols[columns[k]] for k in key), strict=False)
+            ):
+                if all(v in f.absent for v, f in zip(values, fields, strict=False)):
+                    continue
+                first = seen.get(values)
+                if first is None:
+                    seen[values] = numbers[i]
+                else:
+                    found.append(
+                        (
+                            numbers[i],
+                            fields[0].position,
+                            type_,
+                            key[0],
+                            " | ".join(values),
+                            (first, key),
+                        )
+                    )
+
+    def _deviation(self, field: CompiledField, value: str) -> None:
+        key = f"deviation:{field.name}"
+        if self.collector.has_hint(key):
+            return
+        reason = (field.deviation or {}).get("reason", "")
+        self.collector.hint(
+            key,
+            f"La colonne {field.name} contient des valeurs (par exemple {quote(value)}) "
+            "que la règle officielle du standard refuserait, mais que le portail "
+            f"accepte : {reason}",
+        )
+
+    # Reporting -----------------------------------------------------------------
+
+    def _emit(self, found: list[tuple[Any, ...]]) -> None:
+        if not found:
+            return
+        collector = self.collector
+        if collector.full and self.diagnosed >= HINT_LIMIT:
+            collector.count_only([item[2] for item in found])
+            return
+        found.sort(key=itemgetter(0, 1))
+        by_name = self.schema.by_name
+        for row, _, type_, field_name, value, detail in found:
+            if type_ in ("type-error", "constraint-error"):
+                field = by_name[field_name]
+                suggestion = None
+                if self.diagnosed < HINT_LIMIT:
+                    self.diagnosed += 1
+                    diagnosis = diagnose(field, value, detail)
+                    if diagnosis:
+                        key, suggestion = diagnosis
+                        collector.hint(key, HINTS[key])
+                if collector.full:
+                    collector.count_only([type_])
+                    continue
+                if type_ == "type-error":
+                    message = type_message(field, value, suggestion)
+                else:
+                    message = constraint_message(field, value, detail[1], suggestion)
+                collector.add(type_, row, field_name, value, message)
+                continue
+            if collector.full:
+                collector.count_only([type_])
+                continue
+            collector.add(
+                type_,
+                row,
+                field_name,
+                value,
+                self._message(type_, field_name, value, detail),
+            )
+
+    def _message(
+        self, type_: str, field_name: str | None, value: str | None, detail: Any
+    ) -> str:
+        if type_ == "required-error":
+            return required_message(self.schema.by_name[field_name or ""])
+        if type_ == "blank-row":
+            return blank_row_message()
+        if type_ == "extra-cell":
+            return extra_cell_message(value or "", detail, column_letter(detail - 1))
+        if type_ == "missing-cell":
+            return missing_cell_message(field_name or "")
+        if type_ in ("unique-error", "primary-key"):
+            if isinstance(detail, tuple):
+                first, key = detail
+                return unique_message(value or "", first, key)
+            return unique_message(value or "", detail, [field_name or ""])
+        if isinstance(detail, str):
+            return detail
+        return f"Erreur {type_}."

@@ -1,0 +1,707 @@
+"""Reading uploaded files: source, format, encoding, separator and rows.
+
+Pure module: no CKAN import. Everything streams:
+
+- a CSV is decoded incrementally (``io.TextIOWrapper``) and parsed by
+  ``csv.reader`` one record at a time;
+- an XLSX is read with openpyxl in read-only mode (rows are streamed from
+  the sheet XML);
+- an ODS is read by streaming ``content.xml`` with ``ElementTree.iterparse``,
+  dropping each row once read (no document is loaded whole, and the huge
+  "repeated" blocks of empty rows and columns that LibreOffice writes at the
+  end of a sheet are never expanded);
+- a JSON document is the exception: it is parsed whole (``json.load``), as
+  jsonschema needs the document in memory.
+
+A source that cannot be seeked (a network stream…) is first copied to a
+spooled temporary file (in memory up to 8 MB, on disk beyond), because the
+format and encoding are sniffed from the first bytes and a CSV may have to
+be read twice (see ``UTF8_FALLBACK``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.etree import ElementTree
+
+HEAD_SIZE = 64 * 1024
+SPOOL_SIZE = 8 * 1024 * 1024
+# csv.reader refuses fields longer than 128 kB by default; a real cell is far
+# shorter, but an unclosed quote swallows the rest of the file into one field.
+FIELD_SIZE_LIMIT = 10 * 1024 * 1024
+
+# The encoding used when a file is not UTF-8: Windows-1252, the "ANSI" of
+# French Windows and Excel. Its five undefined bytes are read as Latin-1.
+WINDOWS_1252 = "cp1252"
+_FALLBACK_ERRORS = "hg-latin1-fallback"
+
+DELIMITERS = (",", ";", "\t")
+
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 avec BOM",
+    "cp1252": "Windows-1252",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "utf-32": "UTF-32",
+}
+DELIMITER_LABELS = {
+    ",": "une virgule (,)",
+    ";": "un point-virgule (;)",
+    "\t": "une tabulation",
+}
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument"
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return bytes(error.object[error.start : error.end]).decode("latin-1"), error.end
+
+
+codecs.register_error(_FALLBACK_ERRORS, _latin1_fallback)
+csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as data; ``str(exc)`` is a French message."""
+
+
+# Sources ------------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    stream: BinaryIO
+    start: int  # offset of the first byte of the file in the stream
+    name: str | None  # a file name, to help tell formats apart
+
+
+@contextmanager
+def open_source(source: Any, filename: str | None = None) -> Iterator[Opened]:
+    """A seekable binary stream on ``source`` (path, bytes or file object)."""
+    with ExitStack() as stack:
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            try:
+                stream = stack.enter_context(path.open("rb"))
+            except FileNotFoundError:
+                raise UnreadableFile(
+                    f"Le fichier « {path.name} » est introuvable."
+                ) from None
+            except IsADirectoryError:
+                raise UnreadableFile(
+                    f"« {path.name} » est un dossier, pas un fichier."
+                ) from None
+            except OSError as exc:
+                raise UnreadableFile(
+                    f"Le fichier « {path.name} » ne peut pas être ouvert ({exc.strerror})."
+                ) from None
+            yield Opened(stream, 0, filename or path.name)
+            return
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            yield Opened(io.BytesIO(bytes(source)), 0, filename)
+            return
+        if not hasattr(source, "read"):
+            raise UnreadableFile("Aucun fichier n'a été transmis.")
+        name = filename or _stream_name(source)
+        text = isinstance(source, io.TextIOBase)
+        if not text and _seekable(source):
+            yield Opened(source, source.tell(), name)
+            return
+        spool = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=SPOOL_SIZE))
+        while chunk := source.read(1024 * 1024):
+            spool.write(chunk.encode("utf-8") if text else chunk)
+        spool.seek(0)
+        yield Opened(spool, 0, name)  # type: ignore[arg-type]
+
+
+def _seekable(source: Any) -> bool:
+    try:
+        return bool(source.seekable()) and source.tell() is not None
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _stream_name(source: Any) -> str | None:
+    name = getattr(source, "name", None)
+    if isinstance(name, str):
+        return os.path.basename(name)
+    return None
+
+
+def read_head(opened: Opened, size: int = HEAD_SIZE) -> bytes:
+    opened.stream.seek(opened.start)
+    head = opened.stream.read(size)
+    opened.stream.seek(opened.start)
+    return head or b""
+
+
+# Formats ------------------------------------------------------------------
+
+_MAGIC_UNSUPPORTED = (
+    (b"%PDF", "un document PDF"),
+    (b"\x89PNG", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF8", "une image GIF"),
+    (b"\x1f\x8b", "une archive compressée (gzip)"),
+    (b"7z\xbc\xaf", "une archive compressée (7-Zip)"),
+    (b"Rar!", "une archive compressée (RAR)"),
+    (b"{\\rtf", "un document RTF (traitement de texte)"),
+)
+_HTML = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<!--)", re.IGNORECASE)
+_UTF16_BOMS = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+
+EXPECTED_TABLE = "Enregistrez le tableau au format CSV (UTF-8), XLSX ou ODS, puis déposez-le de nouveau."
+
+
+def sniff_format(opened: Opened, head: bytes) -> str:
+    """ "csv", "xlsx", "ods" or "json"; UnreadableFile for anything else."""
+    if not head.strip(b" \t\r\n\x00\x0b\x0c" + codecs.BOM_UTF8):
+        raise UnreadableFile("Le fichier est vide : il ne contient aucune donnée.")
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(opened)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "EncryptedPackage".encode("utf-16-le") in head or _ole_encrypted(opened):
+            raise UnreadableFile(
+                "Le classeur est protégé par un mot de passe (chiffré) : il ne peut "
+                "pas être lu. Ouvrez-le dans votre tableur, retirez le mot de passe "
+                "(Fichier > Informations > Protéger le classeur) et enregistrez-le "
+                "en XLSX ou en CSV UTF-8."
+            )
+        raise UnreadableFile(
+            "Le fichier est un classeur Excel de l'ancien format .xls (Excel 97-2003), "
+            "qui n'est pas accepté. Ouvrez-le dans votre tableur et enregistrez-le au "
+            "format XLSX ou CSV UTF-8."
+        )
+    for magic, what in _MAGIC_UNSUPPORTED:
+        if head.startswith(magic):
+            raise UnreadableFile(
+                f"Le fichier est {what}, pas un tableau de données. {EXPECTED_TABLE}"
+            )
+    if head.startswith(_UTF16_BOMS) or _looks_utf16(head):
+        text = head.decode(detect_encoding(head, True), errors="replace")
+    else:
+        if b"\x00" in head:
+            raise UnreadableFile(
+                "Le fichier contient des données binaires illisibles : ce n'est pas "
+                f"un fichier texte ni un classeur. {EXPECTED_TABLE}"
+            )
+        text = head.decode("utf-8", errors="replace")
+        if _binary_ratio(text) > 0.1:
+            raise UnreadableFile(
+                "Le fichier contient des données binaires illisibles : ce n'est pas "
+                f"un fichier texte ni un classeur. {EXPECTED_TABLE}"
+            )
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        return "json"
+    if (opened.name or "").lower().endswith(".json"):
+        raise UnreadableFile(
+            "Le fichier porte l'extension .json mais son contenu n'est pas un document "
+            "JSON (il devrait commencer par « { »). Exportez-le de nouveau depuis votre "
+            "logiciel."
+        )
+    if _HTML.match(stripped):
+        raise UnreadableFile(
+            "Le fichier est une page web (HTML), pas un tableau de données : le lien "
+            "pointe sans doute vers la page qui présente le fichier plutôt que vers "
+            f"le fichier lui-même. {EXPECTED_TABLE}"
+        )
+    if stripped.startswith("<?xml") or stripped.startswith("<"):
+        raise UnreadableFile(
+            "Le fichier est un document XML, qui n'est pas accepté ici. Publiez les "
+            "données au format CSV (UTF-8), XLSX ou ODS (ou JSON pour les données "
+            "essentielles des marchés publics)."
+        )
+    return "csv"
+
+
+def _binary_ratio(text: str) -> float:
+    sample = text[:4096]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if (c < " " and c not in "\t\r\n\x0c") or c == "\ufffd")
+    return bad / len(sample)
+
+
+def _looks_utf16(head: bytes) -> bool:
+    sample = head[:2048]
+    if len(sample) < 4:
+        return False
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) / 2
+    return (odd > 0.4 * half and even < 0.05 * half) or (
+        even > 0.4 * half and odd < 0.05 * half
+    )
+
+
+def _ole_encrypted(opened: Opened) -> bool:
+    opened.stream.seek(opened.start)
+    data = opened.stream.read(4 * 1024 * 1024)
+    opened.stream.seek(opened.start)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _sniff_zip(opened: Opened) -> str:
+    opened.stream.seek(opened.start)
+    try:
+        with zipfile.ZipFile(_Window(opened)) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                mime = archive.read("mimetype").strip()
+                if mime == ODS_MIME:
+                    return "ods"
+                if mime.startswith(b"application/vnd.oasis.opendocument"):
+                    raise UnreadableFile(
+                        "Le fichier est un document OpenDocument qui n'est pas un "
+                        f"classeur (texte, présentation…). {EXPECTED_TABLE}"
+                    )
+            if "[Content_Types].xml" in names:
+                if any(n.startswith("xl/") for n in names):
+                    return "xlsx"
+                raise UnreadableFile(
+                    "Le fichier est un document Office qui n'est pas un classeur "
+                    f"(Word, PowerPoint…). {EXPECTED_TABLE}"
+                )
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        raise UnreadableFile(
+            "Le fichier ressemble à une archive ZIP ou à un classeur XLSX, mais il est "
+            f"abîmé ou incomplet et ne peut pas être ouvert. {EXPECTED_TABLE}"
+        ) from None
+    raise UnreadableFile(
+        "Le fichier est une archive ZIP, pas un tableau : décompressez-la et "
+        "déposez le fichier de données qu'elle contient (CSV, XLSX, ODS ou JSON)."
+    )
+
+
+class _Window(io.RawIOBase):
+    """The part of a stream that starts at ``opened.start``, as a file."""
+
+    def __init__(self, opened: Opened) -> None:
+        self._stream = opened.stream
+        self._start = opened.start
+        self._stream.seek(self._start)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            return self._stream.seek(self._start + offset) - self._start
+        return self._stream.seek(offset, whence) - self._start
+
+    def tell(self) -> int:
+        return self._stream.tell() - self._start
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+    def close(self) -> None:  # never close the caller's stream
+        pass
+
+
+def window(opened: Opened) -> io.BufferedReader:
+    return io.BufferedReader(_Window(opened), buffer_size=256 * 1024)
+
+
+# Encodings ----------------------------------------------------------------
+
+
+@dataclass
+class Encoding:
+    codec: str  # Python codec to read with
+    name: str  # reported encoding: "utf-8", "utf-8-sig", "cp1252", "utf-16"…
+    skip: int = 0  # bytes to skip at the start (a BOM the codec does not eat)
+    bom_mismatch: bool = False  # a UTF-8 BOM followed by Windows-1252 bytes
+
+    @property
+    def errors(self) -> str:
+        return _FALLBACK_ERRORS if self.codec == WINDOWS_1252 else "strict"
+
+    @property
+    def utf8(self) -> bool:
+        return self.codec in ("utf-8", "utf-8-sig")
+
+
+def detect_encoding(head: bytes, at_eof: bool) -> str:
+    """The codec of a text file from its first bytes."""
+    return detect(head, at_eof).codec
+
+
+def detect(head: bytes, at_eof: bool) -> Encoding:
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Encoding("utf-32", "utf-32")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Encoding("utf-16", "utf-16")
+    if _looks_utf16(head):
+        even_zeros = head[:2048][0::2].count(0)
+        return (
+            Encoding("utf-16-be", "utf-16")
+            if even_zeros > len(head[:2048]) / 4
+            else Encoding("utf-16-le", "utf-16")
+        )
+    if head.startswith(codecs.BOM_UTF8):
+        if _is_utf8(head[3:], at_eof):
+            return Encoding("utf-8-sig", "utf-8-sig")
+        return Encoding(WINDOWS_1252, "cp1252", skip=3, bom_mismatch=True)
+    if _is_utf8(head, at_eof):
+        return Encoding("utf-8", "utf-8")
+    return Encoding(WINDOWS_1252, "cp1252")
+
+
+def _is_utf8(data: bytes, final: bool) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(data, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# Valid UTF-8 sequences of accented letters and typographic signs: finding
+# some in a file that is not UTF-8 as a whole means it mixes two encodings.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc5][\x80-\xbf]|\xe2\x80[\x90-\xbf]|\xe2\x82\xac")
+
+
+def has_utf8_sequences(opened: Opened) -> bool:
+    stream = opened.stream
+    stream.seek(opened.start)
+    tail = b""
+    try:
+        while chunk := stream.read(1024 * 1024):
+            if _UTF8_SEQUENCE.search(tail + chunk):
+                return True
+            tail = chunk[-2:]
+    finally:
+        stream.seek(opened.start)
+    return False
+
+
+# Delimiters ---------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """A column name without case, accents, spaces, underscores or hyphens."""
+    name = unicodedata.normalize("NFKD", str(name).lstrip("\ufeff"))
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    return re.sub(r"[\s_\-]+", "", name).casefold()
+
+
+def detect_delimiter(sample: str, known: Iterable[str], default: str) -> str:
+    """The separator of a CSV sample: the one that splits the header into the
+    most known column names, then into the most consistent rows."""
+    known_names = {normalise_name(n) for n in known}
+    lines = sample.splitlines(keepends=True)[:50]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # incomplete last line of the sample
+    text = "".join(lines)
+    best: tuple[Any, ...] | None = None
+    chosen = default
+    for delimiter in DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error:
+            continue
+        rows = [r for r in rows if r]
+        if not rows:
+            continue
+        header = rows[0]
+        matches = sum(normalise_name(c) in known_names for c in header)
+        width = len(header)
+        consistent = sum(len(r) == width for r in rows[1:])
+        score = (matches, width > 1, consistent, width, delimiter == default)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    if best is not None and best[0] == 0 and not best[1]:
+        return default
+    return chosen
+
+
+# Rows ---------------------------------------------------------------------
+
+
+@contextmanager
+def text_stream(opened: Opened, encoding: Encoding) -> Iterator[io.TextIOWrapper]:
+    binary = window(opened)
+    if encoding.skip:
+        binary.read(encoding.skip)
+    text = io.TextIOWrapper(
+        binary, encoding=encoding.codec, errors=encoding.errors, newline=""
+    )
+    try:
+        yield text
+    finally:
+        with suppress(ValueError):
+            text.detach()
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def number_text(value: float) -> str:
+    if value != value:  # NaN
+        return ""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return format(value, ".15g")
+
+
+def _trim(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+def _without_trailing_blank_rows(
+    rows: Iterable[tuple[list[str], int]],
+) -> Iterator[list[str]]:
+    """Spreadsheets keep formatted empty rows at the end: drop them, but keep
+    blank rows that are followed by data (reported as blank rows).
+
+    ``rows`` yields (cells, how many times the row is repeated)."""
+    pending = 0
+    for row, repeat in rows:
+        if not row:
+            pending += repeat
+            continue
+        while pending:
+            pending -= 1
+            yield []
+        for _ in range(repeat):
+            yield row
+
+
+def xlsx_rows(opened: Opened) -> Iterator[list[str]]:
+    """The rows of the first sheet of a workbook, as lists of text."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise UnreadableFile(
+            "La lecture des classeurs XLSX n'est pas disponible."
+        ) from None
+    try:
+        workbook = load_workbook(window(opened), read_only=True, data_only=True)
+    except Exception:
+        raise UnreadableFile(
+            "Le classeur XLSX est abîmé ou d'un type inattendu et ne peut pas être "
+            f"ouvert. {EXPECTED_TABLE}"
+        ) from None
+    try:
+        if not workbook.worksheets:
+            raise UnreadableFile("Le classeur ne contient aucune feuille.")
+        sheet = workbook.worksheets[0]
+        if not hasattr(sheet, "iter_rows"):
+            raise UnreadableFile(
+                "La première feuille du classeur est un graphique, pas un tableau."
+            )
+
+        # The dimension a workbook declares is often wrong (some tools write
+        # A1:A1): ignore it and read the rows that are really there.
+        sheet.reset_dimensions()
+
+        def rows() -> Iterator[tuple[list[str], int]]:
+            try:
+                for values in sheet.iter_rows(values_only=True):
+                    yield _trim([cell_text(v) for v in values]), 1
+            except UnreadableFile:
+                raise
+            except Exception:
+                raise UnreadableFile(
+                    "Le classeur XLSX est abîmé : sa première feuille ne peut pas "
+                    f"être lue jusqu'au bout. {EXPECTED_TABLE}"
+                ) from None
+
+        yield from _without_trailing_blank_rows(rows())
+    finally:
+        workbook.close()
+
+
+_NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_T_TABLE = f"{{{_NS_TABLE}}}table"
+_T_ROW = f"{{{_NS_TABLE}}}table-row"
+_T_CELL = f"{{{_NS_TABLE}}}table-cell"
+_T_COVERED = f"{{{_NS_TABLE}}}covered-table-cell"
+_A_ROWS_REPEATED = f"{{{_NS_TABLE}}}number-rows-repeated"
+_A_COLS_REPEATED = f"{{{_NS_TABLE}}}number-columns-repeated"
+_A_VALUE_TYPE = f"{{{_NS_OFFICE}}}value-type"
+_A_VALUE = f"{{{_NS_OFFICE}}}value"
+_A_DATE = f"{{{_NS_OFFICE}}}date-value"
+_A_TIME = f"{{{_NS_OFFICE}}}time-value"
+_A_BOOLEAN = f"{{{_NS_OFFICE}}}boolean-value"
+_TX_P = f"{{{_NS_TEXT}}}p"
+_TX_S = f"{{{_NS_TEXT}}}s"
+_TX_TAB = f"{{{_NS_TEXT}}}tab"
+_TX_BREAK = f"{{{_NS_TEXT}}}line-break"
+_TX_C = f"{{{_NS_TEXT}}}c"
+_ODS_MAX_COLUMNS = 16384
+_DURATION = re.compile(r"^-?PT?(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$")
+
+
+def _ods_text(element: ElementTree.Element) -> str:
+    parts: list[str] = []
+
+    def walk(node: ElementTree.Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            tag = child.tag
+            if tag == _TX_S:
+                parts.append(" " * int(child.get(_TX_C, "1") or 1))
+            elif tag == _TX_TAB:
+                parts.append("\t")
+            elif tag == _TX_BREAK:
+                parts.append("\n")
+            else:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    paragraphs = []
+    for p in element.iter(_TX_P):
+        parts = []
+        walk(p)
+        paragraphs.append("".join(parts))
+    return "\n".join(paragraphs)
+
+
+def _ods_cell(cell: ElementTree.Element) -> str:
+    kind = cell.get(_A_VALUE_TYPE)
+    if kind in ("float", "percentage", "currency"):
+        raw = cell.get(_A_VALUE, "")
+        try:
+            return number_text(float(raw))
+        except ValueError:
+            return raw
+    if kind == "date":
+        raw = cell.get(_A_DATE, "")
+        if raw.endswith("T00:00:00"):
+            raw = raw[:10]
+        return raw
+    if kind == "time":
+        raw = cell.get(_A_TIME, "")
+        match = _DURATION.match(raw)
+        if match:
+            h, m, s = (float(g) if g else 0 for g in match.groups())
+            return f"{int(h):02d}:{int(m):02d}:{int(s):02d}"
+        return raw
+    if kind == "boolean":
+        return cell.get(_A_BOOLEAN, "")
+    return _ods_text(cell)
+
+
+def ods_rows(opened: Opened) -> Iterator[list[str]]:
+    """The rows of the first sheet of an OpenDocument spreadsheet."""
+    try:
+        archive = zipfile.ZipFile(_Window(opened))
+        content = archive.open("content.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UnreadableFile(
+            f"Le classeur ODS est abîmé et ne peut pas être ouvert. {EXPECTED_TABLE}"
+        ) from None
+
+    def rows() -> Iterator[tuple[list[str], int]]:
+        depth = 0  # nesting of tables (a table may hold sub-tables)
+        table: ElementTree.Element | None = None
+        try:
+            for event, element in ElementTree.iterparse(content, ("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == _T_TABLE:
+                        depth += 1
+                        if table is None:
+                            table = element
+                    continue
+                if tag == _T_TABLE:
+                    depth -= 1
+                    if element is table:
+                        return
+                    continue
+                if tag != _T_ROW or table is None or depth != 1:
+                    continue
+                cells: list[str] = []
+                pending_blank = 0
+                for cell in element:
+                    if cell.tag not in (_T_CELL, _T_COVERED):
+                        continue
+                    repeat = int(cell.get(_A_COLS_REPEATED, "1") or 1)
+                    value = _ods_cell(cell)
+                    if not value:
+                        pending_blank += repeat
+                        continue
+                    if pending_blank:
+                        cells.extend([""] * min(pending_blank, _ODS_MAX_COLUMNS))
+                        pending_blank = 0
+                    cells.extend([value] * min(repeat, _ODS_MAX_COLUMNS))
+                repeat_rows = int(element.get(_A_ROWS_REPEATED, "1") or 1)
+                element.clear()
+                if element in list(table):
+                    table.remove(element)
+                if not cells:
+                    yield cells, repeat_rows
+                    continue
+                for _ in range(repeat_rows):
+                    yield list(cells), 1
+        except ElementTree.ParseError:
+            raise UnreadableFile(
+                f"Le classeur ODS est abîmé : son contenu ne peut pas être lu. {EXPECTED_TABLE}"
+            ) from None
+
+    try:
+        yield from _without_trailing_blank_rows(rows())
+    finally:
+        content.close()
+        archive.close()
+
+
+def csv_records(text: io.TextIOBase, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(text, delimiter=delimiter)

@@ -1,0 +1,157 @@
+"""The validation report: what a publisher reads after an upload.
+
+Pure module: no CKAN import.
+
+Error types that are *warnings* (listed in ``WARNING_TYPES``) are reported but
+do not make a file invalid:
+
+- ``missing-optional-header``: an optional column of the standard is absent;
+- ``header-order``: the columns are all there but not in the standard's order
+  (columns are matched by name, so the file can still be checked);
+- ``encoding-warning``: the file is readable but not encoded in UTF-8
+  (Windows-1252, UTF-16…);
+- ``delimiter-warning``: the separator is not the one of the standard
+  (``;`` instead of ``,`` for the SCDL, ``,`` instead of ``;`` for the BAL).
+
+Every other type is an error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+WARNING_TYPES = frozenset(
+    {
+        "missing-optional-header",
+        "header-order",
+        "encoding-warning",
+        "delimiter-warning",
+    }
+)
+
+
+@dataclass
+class Error:
+    """One problem found in a file.
+
+    ``row`` is the line number a spreadsheet user sees (header = 1), None for a
+    problem of the whole file or of its header; ``field`` is the column name
+    (a JSON path for JSON files); ``value`` the raw text of the cell.
+    """
+
+    type: str
+    row: int | None = None
+    field: str | None = None
+    value: str | None = None
+    message: str = ""
+
+    @property
+    def warning(self) -> bool:
+        return self.type in WARNING_TYPES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "row": self.row,
+            "field": self.field,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Report:
+    valid: bool = False
+    status: str = "error"  # "valid" | "invalid" | "error" (unreadable file)
+    standard: str | None = None  # registry name, e.g. "subventions"
+    schema: str | None = None  # identifier, e.g. "scdl/subventions"
+    version: str | None = None
+    schema_url: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    format: str | None = None  # "csv" | "xlsx" | "ods" | "json"
+    rows: int = 0
+    errors: list[Error] = field(default_factory=list)
+    error_counts: dict[str, int] = field(default_factory=dict)
+    truncated: bool = False
+    fatal: str | None = None
+    hints: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Error]:
+        return [e for e in self.errors if e.warning]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "status": self.status,
+            "standard": self.standard,
+            "schema": self.schema,
+            "version": self.version,
+            "schema_url": self.schema_url,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "format": self.format,
+            "rows": self.rows,
+            "errors": [e.to_dict() for e in self.errors],
+            "error_counts": dict(self.error_counts),
+            "warning_types": sorted(WARNING_TYPES & set(self.error_counts)),
+            "truncated": self.truncated,
+            "fatal": self.fatal,
+            "hints": list(self.hints),
+        }
+
+
+class Collector:
+    """Counts every error by type and keeps the first ``max_errors``.
+
+    Messages are built lazily: ``add`` takes a callable, called only for an
+    error that is kept, so that a file with a million bad cells costs one
+    counter increment per cell beyond the limit.
+    """
+
+    def __init__(self, max_errors: int) -> None:
+        self.max_errors = max(0, int(max_errors))
+        self.errors: list[Error] = []
+        self.counts: Counter[str] = Counter()
+        self.hints: dict[str, str] = {}  # key -> French text, first seen first
+
+    @property
+    def full(self) -> bool:
+        return len(self.errors) >= self.max_errors
+
+    def add(
+        self,
+        type_: str,
+        row: int | None,
+        field: str | None,
+        value: str | None,
+        message: str | Callable[[], str],
+    ) -> None:
+        self.counts[type_] += 1
+        if len(self.errors) < self.max_errors:
+            text = message() if callable(message) else message
+            self.errors.append(Error(type_, row, field, value, text))
+
+    def count_only(self, types: list[str]) -> None:
+        self.counts.update(types)
+
+    def hint(self, key: str, text: str) -> None:
+        if key not in self.hints:
+            self.hints[key] = text
+
+    def has_hint(self, key: str) -> bool:
+        return key in self.hints
+
+    def invalid(self) -> bool:
+        return any(n and t not in WARNING_TYPES for t, n in self.counts.items())
+
+    def fill(self, report: Report) -> Report:
+        report.errors = list(self.errors)
+        report.error_counts = dict(sorted(self.counts.items()))
+        report.truncated = sum(self.counts.values()) > len(self.errors)
+        report.hints = list(self.hints.values())
+        return report

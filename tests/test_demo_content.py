@@ -39,7 +39,7 @@ MANIFEST = DEMO / "datasets.json"
 DATASET_KEYS = {"organization", "type", "name", "title", "notes", "tags", "contact"}
 OPTIONAL_DATASET_KEYS = {"scdl_version", "temporal_coverage", "resources"}
 RESOURCE_KEYS = {"file", "name", "description"}
-OPTIONAL_RESOURCE_KEYS = {"scdl_version", "scdl_standard"}
+OPTIONAL_RESOURCE_KEYS = {"faulty", "scdl_version", "scdl_standard"}
 # Columns that hold the SIRET of the collectivité publishing the file.
 OWN_SIRET_COLUMNS = {"COLL_SIRET", "idAttribuant", "acheteur_id"}
 VOTE_COLUMNS = (
@@ -79,6 +79,14 @@ RESOURCES = [
     (dataset, resource)
     for dataset in DATASETS
     for resource in dataset.get("resources", [])
+    if not resource.get("faulty")
+]
+# Files the demo publishes on purpose with typical mistakes, to show a report.
+FAULTY = [
+    (dataset, resource)
+    for dataset in DATASETS
+    for resource in dataset.get("resources", [])
+    if resource.get("faulty")
 ]
 RESOURCE_IDS = [resource["file"] for _, resource in RESOURCES]
 
@@ -311,3 +319,22 @@ def test_commune_codes(dataset: dict[str, Any], resource: dict[str, Any]) -> Non
             assert parcel[:2] + parcel[3:6] == code, f"row {number}: {parcel}"
     assert all(len(ids) == 1 for ids in communes.values()), "id_ban_commune"
     assert all(len(ids) == 1 for ids in streets.values()), "id_ban_toponyme"
+
+
+@pytest.mark.parametrize(
+    ("dataset", "resource"),
+    [pytest.param(d, r, id=r["file"]) for d, r in FAULTY],
+)
+def test_the_faulty_demo_file_shows_typical_mistakes(
+    dataset: dict[str, Any], resource: dict[str, Any]
+) -> None:
+    from ckanext.haute_garonne.validation import validate
+
+    version = _version(dataset, resource)
+    report = validate(FILES / resource["file"], version.standard, version.version)
+    assert report.status == "invalid"
+    assert report.encoding.lower() in {"cp1252", "windows-1252"}
+    assert {"type-error", "constraint-error", "header-mismatch"} <= set(
+        report.error_counts
+    )
+    assert len(report.hints) >= 4

@@ -251,10 +251,11 @@ def test_a_large_file_is_saved_then_validated_by_a_background_job(
         "haute_garonne_validation_show", resource_id=resource["id"]
     )
     assert validation["status"] == "invalid", result.stderr[-2000:]
+    report_url = f"/subventions/subventions-roques/resource/{resource['id']}/validation"
+    # The report of a hidden file is for the collectivité only.
+    assert app.get(report_url).status_code == 403
     report = BeautifulSoup(
-        app.get(
-            f"/subventions/subventions-roques/resource/{resource['id']}/validation"
-        ).get_data(as_text=True),
+        app.get(report_url, headers=editor["headers"]).get_data(as_text=True),
         "html.parser",
     )
     assert (
@@ -263,6 +264,31 @@ def test_a_large_file_is_saved_then_validated_by_a_background_job(
         .startswith("Non conforme")
     )
     assert report.select("table.haute-garonne-errors tbody tr")
+
+    # The invalid file is kept out of public view until it is fixed...
+    public = app.get(f"/api/3/action/package_show?id={subventions['id']}").json[
+        "result"
+    ]
+    assert public["resources"] == []
+    assert (
+        app.get(f"/api/3/action/resource_show?id={resource['id']}").status_code == 403
+    )
+    found = app.get("/api/3/action/package_search?q=name:subventions-roques").json[
+        "result"
+    ]
+    assert found["results"][0]["resources"] == []
+    # ...but the collectivité's editors see it, and its report.
+    mine = app.get(
+        f"/api/3/action/package_show?id={subventions['id']}", headers=editor["headers"]
+    )
+    assert [r["id"] for r in mine.json["result"]["resources"]] == [resource["id"]]
+    assert (
+        app.get(
+            f"/api/3/action/resource_show?id={resource['id']}",
+            headers=editor["headers"],
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

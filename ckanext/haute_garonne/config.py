@@ -34,3 +34,7 @@ def validation_url_timeout() -> int:
 
 def validation_max_errors() -> int:
     return tk.config["ckanext.haute_garonne.validation.max_errors"]
+
+
+def validation_hide_invalid() -> bool:
+    return tk.config["ckanext.haute_garonne.validation.hide_invalid"]

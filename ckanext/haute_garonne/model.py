@@ -82,3 +82,15 @@ class ResourceValidation(tk.BaseModel):  # type: ignore[misc]
             .filter(cls.resource_id == resource_id, cls.file_hash == file_hash)
             .first()
         )
+
+
+def hidden_resource_ids(package_id: str) -> set[str]:
+    """Resources of a dataset whose latest validation failed."""
+    rows = (
+        model.Session.query(ResourceValidation.resource_id, ResourceValidation.status)
+        .filter(ResourceValidation.package_id == package_id)
+        .order_by(ResourceValidation.resource_id, ResourceValidation.created.desc())
+        .distinct(ResourceValidation.resource_id)
+        .all()
+    )
+    return {resource_id for resource_id, status in rows if status in (INVALID, ERROR)}

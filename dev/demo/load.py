@@ -133,10 +133,19 @@ def load_datasets(organizations: dict[str, dict[str, Any]]) -> None:
         if created:
             for resource in spec["resources"]:
                 path = FILES / resource["file"]
+                context = _context()
+                if resource.get("faulty"):
+                    # Saved anyway, then validated by the worker like a large
+                    # file: its report shows what publishers will see.
+                    context["haute_garonne_defer_validation"] = True
                 tk.get_action("resource_create")(
-                    _context(),
+                    context,
                     {
-                        **{k: v for k, v in resource.items() if k != "file"},
+                        **{
+                            k: v
+                            for k, v in resource.items()
+                            if k not in ("file", "faulty")
+                        },
                         "package_id": dataset["id"],
                         "url": path.name,
                         "format": path.suffix.lstrip(".").upper(),

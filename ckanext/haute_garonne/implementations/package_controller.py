@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.haute_garonne import visibility
 from ckanext.haute_garonne.model import (
     ERROR,
     INVALID,
@@ -73,9 +74,25 @@ class ValidationIndexMixin(p.SingletonPlugin):
             pkg_dict["validation_date"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
         return pkg_dict
 
+    def after_dataset_show(
+        self, context: Any, pkg_dict: dict[str, Any]
+    ) -> dict[str, Any]:
+        # Internal reads (updates, jobs) see everything: stripping a file
+        # from a dataset about to be saved would delete it.
+        if context.get("for_update") or context.get("ignore_auth"):
+            return pkg_dict
+        return visibility.visible(pkg_dict, context.get("user"))
+
     def after_dataset_search(
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
+        user = (
+            tk.current_user.name
+            if tk.current_user and tk.current_user.is_authenticated
+            else None
+        )
+        for dataset in search_results.get("results", []):
+            visibility.visible(dataset, user)
         facet = search_results.get("search_facets", {}).get(FACET)
         if facet:
             for item in facet["items"]:

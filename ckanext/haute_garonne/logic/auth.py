@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.haute_garonne import visibility
 
 
 @tk.auth_allow_anonymous_access
@@ -45,3 +48,25 @@ def haute_garonne_validation_run_all(
     """Only sysadmins revalidate in batch (sysadmins pass every check before
     this function is called)."""
     return {"success": False, "msg": tk._("Only sysadmins may revalidate every file.")}
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def resource_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
+    """A file that failed validation is seen only by those who may edit its
+    dataset (core's rule applies first). Named after the core function it
+    chains."""
+    result = next_auth(context, data_dict)
+    if not result.get("success") or context.get("ignore_auth"):
+        return result
+    resource = context.get("resource") or model.Resource.get(data_dict.get("id") or "")
+    if resource is None or not visibility.resource_hidden(resource.id):
+        return result
+    if visibility.may_edit(context.get("user"), resource.package_id):
+        return result
+    return {
+        "success": False,
+        "msg": tk._(
+            "This file does not follow its standard and is hidden until it is fixed."
+        ),
+    }

@@ -33,7 +33,9 @@ export HG_CKAN_PYTHON := $(BIN)/python
 HG_DCAT_AP_SHAPES ?= $(abspath ../shared/reference/dcat-ap)
 # The official SCDL files, to check our schemas' canonical URLs against.
 HG_SCDL_REFERENCE ?= $(abspath ../shared/reference/scdl)
-export HG_DCAT_AP_SHAPES HG_SCDL_REFERENCE
+# Real files published by collectivités, for the engine's verdict tests.
+HG_REAL_DATA ?= $(abspath ../shared/data/real)
+export HG_DCAT_AP_SHAPES HG_SCDL_REFERENCE HG_REAL_DATA
 
 PG_URL = postgresql://ckan_default:pass@127.0.0.1:$(HG_PG_PORT)
 SOLR_URL = http://127.0.0.1:$(HG_SOLR_PORT)/solr

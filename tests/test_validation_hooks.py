@@ -321,3 +321,27 @@ def test_who_may_see_and_run_validations(app, editor, subventions):
     )
     assert mine.status_code == 200
     assert mine.json["result"]["status"] == "pending"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_same_file_is_not_validated_twice(app, editor, subventions):
+    from ckan import model
+
+    from ckanext.haute_garonne.model import ResourceValidation
+
+    resource = _upload(app, editor["headers"], subventions["id"], VALID).json["result"]
+    again = _upload(
+        app,
+        editor["headers"],
+        subventions["id"],
+        VALID,
+        action="resource_update",
+        id=resource["id"],
+    )
+    assert again.status_code == 200
+    rows = (
+        model.Session.query(ResourceValidation)
+        .filter_by(resource_id=resource["id"])
+        .all()
+    )
+    assert [r.status for r in rows] == ["valid"]

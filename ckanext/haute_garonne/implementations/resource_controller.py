@@ -17,7 +17,13 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from ckanext.haute_garonne import config, jobs, reports
-from ckanext.haute_garonne.model import ERROR, INVALID, PENDING, VALID
+from ckanext.haute_garonne.model import (
+    ERROR,
+    INVALID,
+    PENDING,
+    VALID,
+    ResourceValidation,
+)
 
 CONTEXT_KEY = "haute_garonne_validation"
 
@@ -100,7 +106,13 @@ class ResourceValidationMixin(p.SingletonPlugin):
                 if fetched.size > limit:
                     context[CONTEXT_KEY] = (None, version, PENDING)  # type: ignore[literal-required]
                     return
-                report = reports.run(fetched, version, chosen)
+                known = current and ResourceValidation.for_hash(
+                    current["id"], fetched.sha256
+                )
+                if known and known.report and known.version == version.version:
+                    report = known.report  # the same file: no second run
+                else:
+                    report = reports.run(fetched, version, chosen)
         except reports.FetchError as e:
             raise tk.ValidationError(
                 {"url": [str(e)]}, error_summary={tk._("File"): str(e)}

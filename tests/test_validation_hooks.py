@@ -345,3 +345,60 @@ def test_the_same_file_is_not_validated_twice(app, editor, subventions):
         .all()
     )
     assert [r.status for r in rows] == ["valid"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+@responses.activate
+def test_files_given_inline_with_a_dataset_are_validated_too(app, editor, roques):
+    responses.add_passthru("http://127.0.0.1")  # Solr
+    responses.add(responses.GET, "https://data.roques.example/bad.csv", body=INVALID)
+    responses.add(responses.GET, "https://data.roques.example/good.csv", body=VALID)
+    dataset = {
+        "type": "subventions",
+        "name": "subventions-inline",
+        "title": "Subventions",
+        "notes": "Subventions aux associations.",
+        "owner_org": roques["id"],
+    }
+    bad = app.post(
+        "/api/3/action/package_create",
+        json={**dataset, "resources": [{"url": "https://data.roques.example/bad.csv"}]},
+        headers=editor["headers"],
+    )
+    assert bad.status_code == 409
+    assert bad.json["error"]["resources"][0]["validation"]
+    assert (
+        app.get("/api/3/action/package_show?id=subventions-inline").status_code == 404
+    )
+
+    good = app.post(
+        "/api/3/action/package_create",
+        json={
+            **dataset,
+            "resources": [{"url": "https://data.roques.example/good.csv"}],
+        },
+        headers=editor["headers"],
+    )
+    assert good.status_code == 200, good.json
+    (resource,) = good.json["result"]["resources"]
+    assert (
+        call_action("haute_garonne_validation_show", resource_id=resource["id"])[
+            "status"
+        ]
+        == "valid"
+    )
+
+    patched = app.post(
+        "/api/3/action/package_update",
+        json={
+            **dataset,
+            "id": good.json["result"]["id"],
+            "resources": [
+                {"id": resource["id"], "url": "https://data.roques.example/bad.csv"}
+            ],
+        },
+        headers=editor["headers"],
+    )
+    assert patched.status_code == 409
+    kept = call_action("package_show", id="subventions-inline")["resources"][0]
+    assert kept["url"] == "https://data.roques.example/good.csv"

@@ -24,6 +24,7 @@ from ckanext.haute_garonne.model import (
     VALID,
     ResourceValidation,
 )
+from ckanext.haute_garonne.types import SchemaVersion
 
 CONTEXT_KEY = "haute_garonne_validation"
 
@@ -57,6 +58,81 @@ def _refuse(report: dict[str, Any], label: str) -> None:
     )
 
 
+Outcome = tuple[Any, SchemaVersion, str]
+
+
+def check_file(
+    context: Context,
+    dataset: dict[str, Any],
+    resource: dict[str, Any],
+    current: dict[str, Any] | None,
+) -> Outcome | None:
+    """Validate the new file a call brings for a resource of ``dataset``.
+
+    Raises ``ValidationError`` when the file is refused. Returns what to
+    record once the resource is saved (a report, or a pending validation for
+    a large file), or None when there is nothing to check.
+    """
+    kind = _new_file(resource, current)
+    if kind is None:
+        return None
+    found = reports.standard_of(dataset, resource)
+    if found is None:
+        return None
+    version, chosen = found
+    if context.get("haute_garonne_defer_validation"):  # type: ignore[misc]
+        # Set by trusted code only (the demo loader): save, then validate
+        # in the background.
+        return (None, version, PENDING)
+    limit = config.validation_sync_max_bytes()
+    try:
+        fetch = (
+            reports.fetched_upload(resource["upload"], limit)
+            if kind == "upload"
+            else reports.fetched_url(resource["url"], limit)
+        )
+        with fetch as fetched:
+            if fetched.size > limit:
+                return (None, version, PENDING)
+            known = current and ResourceValidation.for_hash(
+                current["id"], fetched.sha256
+            )
+            if known and known.report and known.version == version.version:
+                report = known.report  # the same file: no second run
+            else:
+                report = reports.run(fetched, version, chosen)
+    except reports.FetchError as e:
+        raise tk.ValidationError(
+            {"url": [str(e)]}, error_summary={tk._("File"): str(e)}
+        ) from e
+    if report["status"] != VALID:
+        standard = dataset.get("scdl_standard") and version.title
+        _refuse(report, standard or version.identifier)
+    return ((fetched.sha256, report), version, VALID)
+
+
+def record(resource: dict[str, Any], outcome: Outcome) -> None:
+    """Store the outcome of ``check_file`` for the saved resource."""
+    result, version, status = outcome
+    if status == PENDING:
+        reports.save(resource, f"pending:{resource['id']}", version, None, PENDING)
+        tk.enqueue_job(
+            jobs.validate_resource,
+            [resource["id"]],
+            title=f"haute_garonne validation {resource['id']}",
+            rq_kwargs={"timeout": 3600},
+        )
+        return
+    sha256, report = result
+    reports.save(
+        resource,
+        sha256,
+        version,
+        report,
+        INVALID if report["status"] == INVALID else status,
+    )
+
+
 class ResourceValidationMixin(p.SingletonPlugin):
     p.implements(p.IResourceController, inherit=True)
 
@@ -79,68 +155,17 @@ class ResourceValidationMixin(p.SingletonPlugin):
     def _check(
         self, context: Context, resource: dict[str, Any], current: dict[str, Any] | None
     ) -> None:
-        kind = _new_file(resource, current)
-        if kind is None:
+        if _new_file(resource, current) is None:
             return
         package_id = resource.get("package_id") or (current or {}).get("package_id")
         dataset = tk.get_action("package_show")(
             {"ignore_auth": True}, {"id": package_id}
         )
-        found = reports.standard_of(dataset, resource)
-        if found is None:
-            return
-        version, chosen = found
-        if context.get("haute_garonne_defer_validation"):  # type: ignore[misc]
-            # Set by trusted code only (the demo loader): save, then validate
-            # in the background.
-            context[CONTEXT_KEY] = (None, version, PENDING)  # type: ignore[literal-required]
-            return
-        limit = config.validation_sync_max_bytes()
-        try:
-            fetch = (
-                reports.fetched_upload(resource["upload"], limit)
-                if kind == "upload"
-                else reports.fetched_url(resource["url"], limit)
-            )
-            with fetch as fetched:
-                if fetched.size > limit:
-                    context[CONTEXT_KEY] = (None, version, PENDING)  # type: ignore[literal-required]
-                    return
-                known = current and ResourceValidation.for_hash(
-                    current["id"], fetched.sha256
-                )
-                if known and known.report and known.version == version.version:
-                    report = known.report  # the same file: no second run
-                else:
-                    report = reports.run(fetched, version, chosen)
-        except reports.FetchError as e:
-            raise tk.ValidationError(
-                {"url": [str(e)]}, error_summary={tk._("File"): str(e)}
-            ) from e
-        if report["status"] != VALID:
-            standard = dataset.get("scdl_standard") and version.title
-            _refuse(report, standard or version.identifier)
-        context[CONTEXT_KEY] = ((fetched.sha256, report), version, VALID)  # type: ignore[literal-required]
+        outcome = check_file(context, dataset, resource, current)
+        if outcome is not None:
+            context[CONTEXT_KEY] = outcome  # type: ignore[literal-required]
 
     def _record(self, context: Context, resource: dict[str, Any]) -> None:
         outcome = context.pop(CONTEXT_KEY, None)  # type: ignore[misc]
-        if outcome is None:
-            return
-        result, version, status = outcome
-        if status == PENDING:
-            reports.save(resource, f"pending:{resource['id']}", version, None, PENDING)
-            tk.enqueue_job(
-                jobs.validate_resource,
-                [resource["id"]],
-                title=f"haute_garonne validation {resource['id']}",
-                rq_kwargs={"timeout": 3600},
-            )
-            return
-        sha256, report = result
-        reports.save(
-            resource,
-            sha256,
-            version,
-            report,
-            INVALID if report["status"] == INVALID else status,
-        )
+        if outcome is not None:
+            record(resource, outcome)

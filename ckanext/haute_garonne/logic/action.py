@@ -180,3 +180,75 @@ def _enqueue(resource: dict[str, Any]) -> dict[str, Any]:
         rq_kwargs={"timeout": 3600},
     )
     return row.as_dict()
+
+
+def _check_dataset_files(
+    context: Context, data_dict: DataDict, current: dict[str, Any] | None
+) -> list[Any]:
+    """Validate the new files of a dataset's resources given inline (e.g.
+    ``package_create`` with ``resources``), as resource_create does."""
+    from ckanext.haute_garonne.implementations.resource_controller import check_file
+
+    previous = {r["id"]: r for r in (current or {}).get("resources", [])}
+    outcomes, errors = [], []
+    for resource in data_dict.get("resources") or []:
+        try:
+            outcomes.append(
+                check_file(
+                    context, data_dict, resource, previous.get(resource.get("id"))
+                )
+            )
+            errors.append({})
+        except tk.ValidationError as e:
+            outcomes.append(None)
+            errors.append(e.error_dict)
+    if any(errors):
+        first = next(e for e in errors if e)
+        raise tk.ValidationError(
+            {"resources": errors}, error_summary={tk._("File"): first["url"][0]}
+        )
+    return outcomes
+
+
+def _record_dataset_files(dataset_id: str, outcomes: list[Any]) -> None:
+    from ckanext.haute_garonne.implementations.resource_controller import record
+
+    if not any(outcomes):
+        return
+    saved = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
+    for resource, outcome in zip(saved["resources"], outcomes, strict=False):
+        if outcome is not None:
+            record(resource, outcome)
+
+
+@tk.chained_action
+def package_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """Files given inline when a dataset is created are validated like those
+    of resource_create. (Named after the core action it chains.)"""
+    outcomes = _check_dataset_files(context, data_dict, None)
+    result = next_action(context, data_dict)
+    _record_dataset_files(result if isinstance(result, str) else result["id"], outcomes)
+    return result
+
+
+@tk.chained_action
+def package_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """Files given inline when a dataset is updated are validated like those
+    of resource_update. (Named after the core action it chains.)"""
+    from ckanext.haute_garonne.implementations.resource_controller import CONTEXT_KEY
+
+    if CONTEXT_KEY in context or not data_dict.get("resources"):
+        # resource_create/_update already checked the file it brings.
+        return next_action(context, data_dict)
+    try:
+        current = tk.get_action("package_show")(
+            {"ignore_auth": True, "for_update": True},
+            {"id": data_dict.get("id") or data_dict.get("name")},
+        )
+    except tk.ObjectNotFound:
+        return next_action(context, data_dict)
+    data_dict.setdefault("type", current.get("type"))
+    outcomes = _check_dataset_files(context, {**current, **data_dict}, current)
+    result = next_action(context, data_dict)
+    _record_dataset_files(current["id"], outcomes)
+    return result

@@ -72,6 +72,14 @@ def _siret(rng: random.Random) -> str:
     return body + _luhn_digit(body)
 
 
+def _header(standard: str) -> list[str]:
+    """The columns of the standard's schema, in its order (the order of the
+    values of the generated rows)."""
+    from ckanext.haute_garonne.standards.registry import load_descriptor
+
+    return [field["name"] for field in load_descriptor(SCHEMAS[standard])["fields"]]
+
+
 def generate_subventions(path: Path, rows: int, seed: int = 31) -> None:
     rng = random.Random(seed)
     granting = [
@@ -103,24 +111,7 @@ def generate_subventions(path: Path, rows: int, seed: int = 31) -> None:
         "aide en numéraire;aide en nature",
     ]
     start = date(2023, 1, 1)
-    header = [
-        "nomAttribuant",
-        "idAttribuant",
-        "dateConvention",
-        "referenceDecision",
-        "nomBeneficiaire",
-        "idBeneficiaire",
-        "rnaBeneficiaire",
-        "objet",
-        "montant",
-        "nature",
-        "conditionsVersement",
-        "datesPeriodeVersement",
-        "idRAE",
-        "notificationUE",
-        "pourcentageSubvention",
-        "dispositifAide",
-    ]
+    header = _header("subventions")
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(header)
@@ -213,28 +204,7 @@ def generate_bal(path: Path, rows: int, seed: int = 31) -> None:
         "parcelle",
         "cage d\u2019escalier",
     ]
-    header = [
-        "id_ban_commune",
-        "id_ban_toponyme",
-        "id_ban_adresse",
-        "commune_insee",
-        "commune_nom",
-        "commune_deleguee_insee",
-        "commune_deleguee_nom",
-        "toponyme",
-        "lieudit_complement_nom",
-        "numero",
-        "suffixe",
-        "position",
-        "x",
-        "y",
-        "long",
-        "lat",
-        "cad_parcelles",
-        "source",
-        "date_der_maj",
-        "certification_commune",
-    ]
+    header = _header("bal")
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, delimiter=";", lineterminator="\n")
         writer.writerow(header)

@@ -146,7 +146,9 @@ def test_an_invalid_replacement_keeps_the_previous_file(app, editor, subventions
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-def test_a_generic_dataset_is_not_validated(app, editor, roques):
+def test_a_generic_dataset_is_validated_only_when_a_file_declares_a_standard(
+    app, editor, roques
+):
     dataset = call_action(
         "package_create",
         name="divers",
@@ -164,6 +166,21 @@ def test_a_generic_dataset_is_not_validated(app, editor, roques):
         ).status_code
         == 404
     )
+
+    # ...unless the file declares a standard of the portal.
+    declared = _upload(
+        app, editor["headers"], dataset["id"], INVALID, scdl_standard="subventions"
+    )
+    assert declared.status_code == 409
+    assert declared.json["error"]["validation"]
+    accepted = _upload(
+        app, editor["headers"], dataset["id"], VALID, scdl_standard="subventions"
+    )
+    assert accepted.status_code == 200, accepted.json
+    shown = call_action(
+        "haute_garonne_validation_show", resource_id=accepted.json["result"]["id"]
+    )
+    assert (shown["standard"], shown["status"]) == ("subventions", "valid")
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -22,14 +22,14 @@ def haute_garonne_standard_choices(field: dict[str, Any]) -> list[dict[str, str]
     """Choices of a ``scdl_standard`` field: its dataset type's standards."""
     return [
         {"value": s.name, "label": f"{s.title} ({s.identifier})"}
-        for s in registry.standards_for(field["dataset_type"])
+        for s in registry.attachable_standards(field["dataset_type"])
     ]
 
 
 def haute_garonne_version_choices(field: dict[str, Any]) -> list[dict[str, str]]:
     """Choices of a ``scdl_version`` field: every version of its dataset
     type's standards, the latest first."""
-    standards = registry.standards_for(field["dataset_type"])
+    standards = registry.attachable_standards(field["dataset_type"])
     choices = []
     for standard in standards:
         for version in standard.versions:

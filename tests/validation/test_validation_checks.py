@@ -9,13 +9,13 @@ Pure module: no CKAN import::
 from __future__ import annotations
 
 import csv
-import io
 import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from stdnum import luhn
+from validation_samples import csv_text
 
 from ckanext.haute_garonne.standards.registry import SCHEMAS_DIR
 from ckanext.haute_garonne.validation import validate
@@ -48,14 +48,12 @@ def _check(
     ``changes`` (one data row per item)."""
     names, rows = _sample(standard, version, delimiter)
     header = header or names
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
+    lines = [header]
     for change in changes:
         row = dict(rows[0], **change)
-        writer.writerow([row.get(name, "") for name in header])
+        lines.append([row.get(name, "") for name in header])
     path = tmp_path / f"{standard}.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(csv_text(lines, delimiter), encoding="utf-8")
     report = validate(path, standard, version)
     return report, [(e.row, e.field, e.type) for e in report.errors]
 

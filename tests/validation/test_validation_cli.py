@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from validation_samples import REPORT_KEYS
 
 from ckanext.haute_garonne.validation.__main__ import main
 
@@ -75,23 +76,7 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 1
     report = json.loads(capsys.readouterr().out)
-    for key in (
-        "valid",
-        "status",
-        "schema",
-        "standard",
-        "version",
-        "schema_url",
-        "encoding",
-        "delimiter",
-        "format",
-        "rows",
-        "errors",
-        "error_counts",
-        "truncated",
-        "fatal",
-        "hints",
-    ):
+    for key in REPORT_KEYS:
         assert key in report
     assert report["version"] == "1.4"  # detected from the header
     assert len(report["errors"]) == 3 and report["truncated"] is True

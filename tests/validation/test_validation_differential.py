@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from frictionless import Dialect, Resource, Schema
+from validation_samples import SUBVENTIONS
 
 from ckanext.haute_garonne.standards.registry import load_descriptor
 from ckanext.haute_garonne.validation import validate
@@ -41,24 +42,7 @@ TABLE_TYPES = {
     "primary-key",
 }
 
-SUBVENTIONS_ROW = {
-    "nomAttribuant": "Commune de Roques",
-    "idAttribuant": "21310458100011",
-    "dateConvention": "2024-04-11",
-    "referenceDecision": "DEL-2024-013",
-    "nomBeneficiaire": "Tennis Roques Olympic Club",
-    "idBeneficiaire": "44137080600016",
-    "rnaBeneficiaire": "",
-    "objet": "Fonctionnement de l'école de tennis",
-    "montant": "2400",
-    "nature": "aide en numéraire",
-    "conditionsVersement": "unique",
-    "datesPeriodeVersement": "2024-05-15",
-    "idRAE": "",
-    "notificationUE": "non",
-    "pourcentageSubvention": "1",
-    "dispositifAide": "",
-}
+SUBVENTIONS_ROW = SUBVENTIONS
 SUBVENTIONS_VALUES = {
     "idAttribuant": ["2131045810001", "21310458100011 ", "", "2.13104581E+13"],
     "dateConvention": [

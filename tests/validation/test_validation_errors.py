@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from validation_samples import PRENOMS_HEADER, PRENOMS_ROW, REPORT_KEYS
 
 from ckanext.haute_garonne.validation import WARNING_TYPES, Report, validate
 from ckanext.haute_garonne.validation.checks import build_checks
@@ -19,8 +20,8 @@ from ckanext.haute_garonne.validation.compile import compile_schema
 from ckanext.haute_garonne.validation.engine import TableRun
 from ckanext.haute_garonne.validation.report import Collector
 
-HEADER = "COMMUNE_NOM,COLL_INSEE,ENFANT_SEXE,ENFANT_PRENOM,NOMBRE_OCCURRENCES,ANNEE"
-GOOD = "Roques,31458,F,Louise,3,2024"
+HEADER = ",".join(PRENOMS_HEADER)
+GOOD = ",".join(PRENOMS_ROW)
 FRENCH = {
     "la",
     "le",
@@ -165,23 +166,7 @@ def test_report_to_dict(tmp_path: Path) -> None:
         _file(tmp_path, HEADER, "Roques,31458,X,Louise,3,2024"), "prenoms"
     )
     data = report.to_dict()
-    for key in (
-        "valid",
-        "status",
-        "schema",
-        "standard",
-        "version",
-        "schema_url",
-        "encoding",
-        "delimiter",
-        "format",
-        "rows",
-        "errors",
-        "error_counts",
-        "truncated",
-        "fatal",
-        "hints",
-    ):
+    for key in REPORT_KEYS:
         assert key in data
     assert data["standard"] == "prenoms" and data["schema"] == "scdl/prenoms"
     assert data["schema_url"].startswith("https://schema.data.gouv.fr/")

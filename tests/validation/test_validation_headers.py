@@ -10,17 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from validation_samples import PRENOMS_HEADER, PRENOMS_ROW
+
 from ckanext.haute_garonne.validation import validate
 
-NAMES = [
-    "COMMUNE_NOM",
-    "COLL_INSEE",
-    "ENFANT_SEXE",
-    "ENFANT_PRENOM",
-    "NOMBRE_OCCURRENCES",
-    "ANNEE",
-]
-VALUES = ["Roques", "31458", "F", "Louise", "3", "2024"]
+NAMES = PRENOMS_HEADER
+VALUES = PRENOMS_ROW
 
 
 def _file(tmp_path: Path, header: list[str], values: list[str] = VALUES) -> Path:

@@ -9,56 +9,15 @@ Pure module: no CKAN import::
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
+from validation_samples import SUBVENTIONS, SUBVENTIONS_HEADER, csv_text
 
 from ckanext.haute_garonne.validation import validate
 
-HEADER = [
-    "nomAttribuant",
-    "idAttribuant",
-    "dateConvention",
-    "referenceDecision",
-    "nomBeneficiaire",
-    "idBeneficiaire",
-    "rnaBeneficiaire",
-    "objet",
-    "montant",
-    "nature",
-    "conditionsVersement",
-    "datesPeriodeVersement",
-    "idRAE",
-    "notificationUE",
-    "pourcentageSubvention",
-    "dispositifAide",
-]
-ROW = dict(
-    zip(
-        HEADER,
-        [
-            "Commune de Roques",
-            "21310458100011",
-            "2024-04-11",
-            "DEL-2024-013",
-            "Tennis Roques Olympic Club",
-            "44137080600016",
-            "",
-            "École de tennis",
-            "2400",
-            "aide en numéraire",
-            "unique",
-            "2024-05-15",
-            "",
-            "non",
-            "1",
-            "",
-        ],
-        strict=True,
-    )
-)
+HEADER = SUBVENTIONS_HEADER
+ROW = dict(SUBVENTIONS, objet="École de tennis")
 
 CASES = [
     # (column, value, words of the hint, suggestion in the message)
@@ -93,12 +52,10 @@ CASES = [
 
 def _file(tmp_path: Path, column: str, value: str) -> Path:
     row = dict(ROW, **{column: value})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerow([row[name] for name in HEADER])
     path = tmp_path / "subventions.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(
+        csv_text([HEADER, [row[name] for name in HEADER]]), encoding="utf-8"
+    )
     return path
 
 

@@ -16,51 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from validation_samples import SUBVENTIONS, SUBVENTIONS_HEADER, csv_text
 
 from ckanext.haute_garonne.validation import validate
 
-HEADER = [
-    "nomAttribuant",
-    "idAttribuant",
-    "dateConvention",
-    "referenceDecision",
-    "nomBeneficiaire",
-    "idBeneficiaire",
-    "rnaBeneficiaire",
-    "objet",
-    "montant",
-    "nature",
-    "conditionsVersement",
-    "datesPeriodeVersement",
-    "idRAE",
-    "notificationUE",
-    "pourcentageSubvention",
-    "dispositifAide",
-]
-ROW = [
-    "Commune de Roques",
-    "21310458100011",
-    "2024-04-11",
-    "DEL-2024-013",
-    "Tennis Roques Olympic Club",
-    "44137080600016",
-    "",
-    "Fonctionnement de l'école de tennis",
-    "2400.50",
-    "aide en numéraire",
-    "unique",
-    "2024-05-15",
-    "",
-    "non",
-    "1",
-    "",
-]
-
-
-def _text(rows: list[list[str]], delimiter: str = ",") -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
+HEADER = SUBVENTIONS_HEADER
+ROW = list(dict(SUBVENTIONS, montant="2400.50").values())
 
 
 def _french(text: str | None) -> bool:
@@ -79,7 +40,7 @@ def _french(text: str | None) -> bool:
 
 def test_utf8_with_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + _text([HEADER, ROW]).encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([HEADER, ROW]).encode("utf-8"))
     report = validate(path, "subventions")
     assert report.valid, report.errors
     assert report.encoding == "utf-8-sig"
@@ -94,7 +55,7 @@ def test_windows_1252_with_first_accent_after_100_kb(tmp_path: Path) -> None:
     late = list(ROW)
     late[9] = "Aide en numéraire"  # wrong case: an error whose message shows the é
     rows.append(late)
-    data = _text(rows).encode("cp1252")
+    data = csv_text(rows).encode("cp1252")
     assert data.index("é".encode("cp1252")) > 100_000
     path = tmp_path / "ansi.csv"
     path.write_bytes(data)
@@ -111,7 +72,7 @@ def test_windows_1252_with_first_accent_after_100_kb(tmp_path: Path) -> None:
 
 def test_windows_1252_only_is_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "ansi.csv"
-    path.write_bytes(_text([HEADER, ROW]).encode("cp1252"))
+    path.write_bytes(csv_text([HEADER, ROW]).encode("cp1252"))
     report = validate(path, "subventions")
     assert report.valid  # readable: the encoding is only a warning
     assert report.encoding == "cp1252"
@@ -120,8 +81,8 @@ def test_windows_1252_only_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_mixed_encodings_are_an_error(tmp_path: Path) -> None:
-    first = _text([HEADER, ROW]).encode("utf-8")
-    second = _text([ROW]).encode("cp1252")
+    first = csv_text([HEADER, ROW]).encode("utf-8")
+    second = csv_text([ROW]).encode("cp1252")
     path = tmp_path / "mixed.csv"
     path.write_bytes(first + second * 200)
     report = validate(path, "subventions")
@@ -132,7 +93,7 @@ def test_mixed_encodings_are_an_error(tmp_path: Path) -> None:
 
 def test_utf8_bom_followed_by_windows_1252(tmp_path: Path) -> None:
     path = tmp_path / "somme.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + _text([HEADER, ROW]).encode("cp1252"))
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([HEADER, ROW]).encode("cp1252"))
     report = validate(path, "subventions")
     assert report.encoding == "cp1252"
     assert report.error_counts == {"encoding-warning": 1}
@@ -141,7 +102,7 @@ def test_utf8_bom_followed_by_windows_1252(tmp_path: Path) -> None:
 
 def test_utf16(tmp_path: Path) -> None:
     path = tmp_path / "utf16.csv"
-    path.write_bytes(_text([HEADER, ROW]).encode("utf-16"))
+    path.write_bytes(csv_text([HEADER, ROW]).encode("utf-16"))
     report = validate(path, "subventions")
     assert report.encoding == "utf-16"
     assert report.rows == 1
@@ -156,7 +117,7 @@ def test_other_separators_are_read(tmp_path: Path, delimiter: str, label: str) -
     path = tmp_path / "sep.csv"
     bad = list(ROW)
     bad[8] = "1 250,50"  # a French number with a comma, inside a ; file
-    path.write_text(_text([HEADER, ROW, bad], delimiter), encoding="utf-8")
+    path.write_text(csv_text([HEADER, ROW, bad], delimiter), encoding="utf-8")
     report = validate(path, "subventions")
     assert report.delimiter == label
     assert report.rows == 2
@@ -168,7 +129,7 @@ def test_bal_expects_semicolons(tmp_path: Path) -> None:
     source = Path(__file__).resolve().parents[1] / "data" / "bal" / "1.5" / "valid.csv"
     rows = list(csv.reader(source.open(encoding="utf-8", newline=""), delimiter=";"))
     path = tmp_path / "bal.csv"
-    path.write_text(_text(rows, ","), encoding="utf-8")
+    path.write_text(csv_text(rows, ","), encoding="utf-8")
     report = validate(path, "bal")
     assert report.delimiter == ","
     assert report.valid
@@ -341,7 +302,7 @@ class _NonSeekable(io.RawIOBase):
 
 
 def test_non_seekable_stream_in_windows_1252() -> None:
-    data = _text([HEADER] + [ROW] * 3000).encode("cp1252")
+    data = csv_text([HEADER] + [ROW] * 3000).encode("cp1252")
     report = validate(_NonSeekable(data), "subventions", filename="upload.csv")
     assert report.rows == 3000
     assert report.encoding == "cp1252"
@@ -349,7 +310,7 @@ def test_non_seekable_stream_in_windows_1252() -> None:
 
 
 def test_text_stream() -> None:
-    report = validate(io.StringIO(_text([HEADER, ROW])), "subventions")
+    report = validate(io.StringIO(csv_text([HEADER, ROW])), "subventions")
     assert report.valid
 
 
@@ -359,7 +320,7 @@ def test_multiline_cells_and_row_numbers(tmp_path: Path) -> None:
     bad = list(ROW)
     bad[14] = "2"
     path = tmp_path / "multi.csv"
-    path.write_text(_text([HEADER, multi, bad]), encoding="utf-8")
+    path.write_text(csv_text([HEADER, multi, bad]), encoding="utf-8")
     report = validate(path, "subventions")
     assert [(e.row, e.field) for e in report.errors] == [(3, "pourcentageSubvention")]
 
@@ -465,7 +426,7 @@ def test_header_only_is_valid_and_empty(tmp_path: Path) -> None:
 def test_unclosed_quote_does_not_raise(tmp_path: Path) -> None:
     path = tmp_path / "quote.csv"
     path.write_text(
-        _text([HEADER, ROW]) + 'Commune,"21310458100011\n' + _text([ROW] * 10),
+        csv_text([HEADER, ROW]) + 'Commune,"21310458100011\n' + csv_text([ROW] * 10),
         encoding="utf-8",
     )
     report = validate(path, "subventions")

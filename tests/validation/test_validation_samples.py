@@ -98,6 +98,8 @@ def _demo_resources() -> list:
     found = []
     for dataset in datasets:
         for resource in dataset.get("resources", []):
+            if resource.get("faulty"):
+                continue  # wrong on purpose: tests/test_demo_content.py checks it
             version = registry.schema_version_for(dataset, resource)
             if version is None:
                 continue

@@ -17,7 +17,6 @@ from ckanext.haute_garonne.model import (
     VALID,
     ResourceValidation,
 )
-from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 
 FACET = "validation_status"
@@ -66,8 +65,6 @@ class ValidationIndexMixin(p.SingletonPlugin):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        if not registry.standards_for(pkg_dict.get("type") or ""):
-            return pkg_dict
         status, date = dataset_status(pkg_dict["id"])
         if status:
             pkg_dict[FACET] = status

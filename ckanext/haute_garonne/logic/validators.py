@@ -128,7 +128,7 @@ def haute_garonne_territory(field: dict[str, Any], schema: dict[str, Any]) -> Va
 
 
 def _standard_error(dataset_type: str) -> str:
-    names = ", ".join(s.identifier for s in registry.standards_for(dataset_type))
+    names = ", ".join(s.identifier for s in registry.attachable_standards(dataset_type))
     return tk._("This type of dataset follows one of these standards: {names}.").format(
         names=names
     )
@@ -146,7 +146,11 @@ def _standard_validator(field: dict[str, Any], optional: bool) -> Validator:
     standards. Empty, the dataset's defaults to the type's first; a file's
     is left out (it inherits the dataset's)."""
     dataset_type = field["dataset_type"]
-    choices = registry.standards_for(dataset_type)
+    choices = (
+        registry.attachable_standards(dataset_type)
+        if optional
+        else registry.standards_for(dataset_type)
+    )
 
     def validator(
         key: FlattenKey,

@@ -181,6 +181,14 @@ def standards_for(dataset_type: str) -> tuple[Standard, ...]:
     return tuple(standards()[name] for name in found.standards)
 
 
+def attachable_standards(dataset_type: str) -> tuple[Standard, ...]:
+    """The standards a file of this dataset type may declare: its type's, or
+    any standard for a file of a generic dataset (which is then validated)."""
+    if dataset_type == GENERIC_DATASET_TYPE:
+        return tuple(standards().values())
+    return standards_for(dataset_type)
+
+
 def dataset_type_of(standard: str) -> DatasetType:
     return next(t for t in DATASET_TYPES if standard in t.standards)
 
@@ -195,10 +203,16 @@ def schema_version_for(
     type's first standard and its latest version. None for a dataset type
     without standard, or for values the registry does not know.
     """
-    choices = standards_for(dataset.get("type") or "")
-    if not choices:
-        return None
+    dataset_type = dataset.get("type") or GENERIC_DATASET_TYPE
+    choices = standards_for(dataset_type)
     resource = resource or {}
+    if not choices:
+        # A generic dataset's file is checked only if it declares a standard.
+        own = get_standard(resource.get("scdl_standard") or "")
+        if own is None or dataset_type != GENERIC_DATASET_TYPE:
+            return None
+        version = resource.get("scdl_version")
+        return own.version(version) if version else own.latest
     name = resource.get("scdl_standard") or dataset.get("scdl_standard")
     standard = get_standard(name) if name else choices[0]
     if standard is None or standard not in choices:

@@ -12,16 +12,20 @@ column's check (a bad date is reported once, not once more by
 a French message that starts with what was found, then repeats the schema's
 message (what is expected).
 
+A check judges each distinct *key* of a batch once (``Check.problem``): the
+value of a cell, or the tuple of the values it reads on a row; ``Check.report``
+then reports every row of a key found wrong.
+
 Which names are implemented: see ``CHECKS``. A name missing there is skipped
 (``build_checks`` returns it in ``unknown``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -62,11 +66,58 @@ def _valued(value: str | None, field: CompiledField | None) -> bool:
     return value not in field.missing
 
 
+def _column(batch: Batch, name: str) -> tuple[str, ...]:
+    """The cells of a column; a column absent from the file reads as empty."""
+    col = batch.cols.get(name)
+    return col if col is not None else ("",) * batch.n
+
+
+class _Rows:
+    """The tuple of the values of some columns on each row: iterable more than
+    once, and without keeping a tuple per row."""
+
+    def __init__(self, cols: Sequence[Sequence[str]]) -> None:
+        self.cols = cols
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return zip(*self.cols, strict=False)
+
+
+def _rows(batch: Batch, names: Sequence[str]) -> _Rows:
+    """The values of the columns ``names`` on each row."""
+    return _Rows([_column(batch, n) for n in names])
+
+
+def _emit(
+    column: str | None,
+    keys: Iterable[Any],
+    found: dict[Any, tuple[str | None, str]],
+    skipped: Collection[int] = (),
+) -> Iterator[Found]:
+    """One error per row whose key is in ``found`` (key -> value reported,
+    message), but for the ``skipped`` rows."""
+    for i, key in enumerate(keys):
+        if key in found and i not in skipped:
+            value, message = found[key]
+            yield i, column, value, message
+
+
 class Check:
     """A custom check. ``columns`` are the fields it reads; the check is run
-    only when its main column (the first) is in the file."""
+    only when its main column (the first) is in the file (every column, with
+    ``needs_all``).
+
+    By default a check reads on each row the values of its ``columns`` (a
+    tuple: the key of the row), judges each distinct key with ``problem`` and
+    reports the main column, with the main value (no value, without
+    ``shows_value``). ``skip`` says whose failed cells make it pass over a row:
+    the main column's ("main"), every column's ("all") or none (None)."""
 
     name = ""
+    others = ""  # the parameter naming the columns read after "column"
+    needs_all = False
+    skip: str | None = "main"
+    shows_value = True
 
     def __init__(
         self, params: dict[str, Any], message: str, schema: CompiledSchema
@@ -77,38 +128,108 @@ class Check:
 
     @property
     def columns(self) -> list[str]:
+        if self.others:
+            return [self.params["column"], *self.params.get(self.others, [])]
         return [self.params["column"]]
+
+    @cached_property
+    def fields(self) -> list[CompiledField | None]:
+        return [self.field(c) for c in self.columns]
 
     def field(self, name: str) -> CompiledField | None:
         return self.schema.by_name.get(name)
 
     def applicable(self, batch_columns: set[str]) -> bool:
-        return all(c in self.schema.by_name for c in self.columns) and (
-            self.columns[0] in batch_columns
+        columns = self.columns
+        return all(c in self.schema.by_name for c in columns) and (
+            all(c in batch_columns for c in columns)
+            if self.needs_all
+            else columns[0] in batch_columns
         )
 
-    def run(self, batch: Batch) -> Iterator[Found]:  # pragma: no cover - abstract
+    def run(self, batch: Batch) -> Iterator[Found]:
+        names = self.columns
+        yield from self.report(names[0], _rows(batch, names), self.skipped(batch))
+
+    def problem(self, key: Any) -> str | None:  # pragma: no cover - abstract
+        """The message for a key found wrong, None for a right one."""
         raise NotImplementedError
+
+    def skipped(self, batch: Batch) -> Collection[int]:
+        if self.skip is None:
+            return ()
+        if self.skip == "all":
+            return set().union(*(batch.bad.get(c, ()) for c in self.columns))
+        return batch.bad.get(self.columns[0], ())
+
+    def judge(self, candidates: Iterable[Any]) -> dict[Any, tuple[str | None, str]]:
+        """key -> (value reported, message) for each candidate with a problem."""
+        problem, shown = self.problem, self.shown
+        return {key: (shown(key), m) for key in candidates if (m := problem(key))}
+
+    def report(
+        self,
+        column: str,
+        keys: Iterable[Any],
+        skipped: Collection[int],
+        candidates: Iterable[Any] | None = None,
+    ) -> Iterator[Found]:
+        """The errors of the rows whose key has a problem, judged once per
+        distinct key: of the ``candidates`` when given, else of the rows not
+        skipped."""
+        if candidates is None:
+            candidates = (
+                {k for i, k in enumerate(keys) if i not in skipped}
+                if skipped
+                else set(keys)
+            )
+        found = self.judge(candidates)
+        if found:
+            yield from _emit(column, keys, found, skipped)
+
+    def shown(self, key: Any) -> str | None:
+        if not self.shows_value:
+            return None
+        return key[0] if isinstance(key, tuple) else key
 
     def say(self, detail: str) -> str:
         return f"{detail} {self.message}".strip()
 
 
-def _column(batch: Batch, name: str) -> tuple[str, ...]:
-    """The cells of a column; a column absent from the file reads as empty."""
-    col = batch.cols.get(name)
-    return col if col is not None else ("",) * batch.n
+class ValueCheck(Check):
+    """A check of each filled cell of the main column on its own (the key is
+    the value), only on the rows where the column of the ``when`` parameter,
+    if any, equals its ``equals``."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        when = self.params.get("when") or {}
+        self.when_column = when.get("column")
+        self.when_value = when.get("equals")
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        column = self.params["column"]
+        col = batch.cols[column]
+        field = self.fields[0]
+        found = self.judge(v for v in set(col) if _valued(v, field))
+        if not found:
+            return
+        keys: Sequence[str | None] = col
+        condition = batch.cols.get(self.when_column) if self.when_column else None
+        if condition is not None:
+            keys = [
+                v if c == self.when_value else None
+                for v, c in zip(col, condition, strict=False)
+            ]
+        yield from _emit(column, keys, found, batch.bad.get(column, ()))
 
 
-class FrenchSiret(Check):
+class FrenchSiret(ValueCheck):
     name = "french-siret-value"
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._cache: dict[str, bool] = {}
-        when = self.params.get("when") or {}
-        self.when_column = when.get("column")
-        self.when_value = when.get("equals")
 
     @property
     def columns(self) -> list[str]:
@@ -129,21 +250,8 @@ class FrenchSiret(Check):
                 self._cache[value] = known
         return known
 
-    def run(self, batch: Batch) -> Iterator[Found]:
-        column = self.params["column"]
-        col = batch.cols[column]
-        field = self.field(column)
-        invalid = {v for v in set(col) if _valued(v, field) and not self.valid(v)}
-        if not invalid:
-            return
-        bad = batch.bad.get(column, ())
-        condition = batch.cols.get(self.when_column) if self.when_column else None
-        for i, value in enumerate(col):
-            if value not in invalid or i in bad:
-                continue
-            if condition is not None and condition[i] != self.when_value:
-                continue
-            yield i, column, value, self._explain(value)
+    def problem(self, value: str) -> str | None:
+        return None if self.valid(value) else self._explain(value)
 
     def _explain(self, value: str) -> str:
         text = value.strip()
@@ -176,6 +284,8 @@ class FrenchSiret(Check):
 
 class OneOfRequired(Check):
     name = "one-of-required"
+    skip = None
+    shows_value = False
 
     @property
     def columns(self) -> list[str]:
@@ -188,58 +298,57 @@ class OneOfRequired(Check):
         )
 
     def run(self, batch: Batch) -> Iterator[Found]:
+        cols = [_column(batch, c) for c in self.columns]
+        # Only a row whose two cells hold empty values can be wrong.
+        empty1, empty2 = (
+            {v for v in set(col) if not _valued(v, f)}
+            for col, f in zip(cols, self.fields, strict=False)
+        )
+        if not (empty1 and empty2):
+            return
+        rows = _Rows(cols)
+        candidates = {(a, b) for a, b in rows if a in empty1 and b in empty2}
+        yield from self.report(self.columns[0], rows, (), candidates)
+
+    def problem(self, pair: tuple[str, str]) -> str | None:
+        (a, b), (f1, f2) = pair, self.fields
+        if _valued(a, f1) or _valued(b, f2):
+            return None
         first, second = self.columns
-        f1, f2 = self.field(first), self.field(second)
-        for i, (a, b) in enumerate(
-            zip(_column(batch, first), _column(batch, second), strict=False)
-        ):
-            if not _valued(a, f1) and not _valued(b, f2):
-                yield (
-                    i,
-                    first,
-                    None,
-                    self.say(
-                        f"Les colonnes {first} et {second} sont toutes deux vides."
-                    ),
-                )
+        return self.say(f"Les colonnes {first} et {second} sont toutes deux vides.")
 
 
 class CohesiveColumns(Check):
     name = "cohesive-columns-value"
-
-    @property
-    def columns(self) -> list[str]:
-        return [self.params["column"], *self.params.get("othercolumns", [])]
+    others = "othercolumns"
+    skip = None
+    shows_value = False
 
     def run(self, batch: Batch) -> Iterator[Found]:
-        names = self.columns
-        fields = [self.field(n) for n in names]
-        cols = [_column(batch, n) for n in names]
         # Fast path: every column empty on every row, or filled on every row.
+        distincts = [set(_column(batch, n)) for n in self.columns]
         empties = [
-            {v for v in set(col) if not _valued(v, f)}
-            for col, f in zip(cols, fields, strict=False)
+            {v for v in d if not _valued(v, f)}
+            for d, f in zip(distincts, self.fields, strict=False)
         ]
-        distincts = [set(col) for col in cols]
         if all(d <= e for d, e in zip(distincts, empties, strict=False)) or not any(
             empties
         ):
             return
-        for i, values in enumerate(zip(*cols, strict=False)):
-            states = [_valued(v, f) for v, f in zip(values, fields, strict=False)]
-            if any(states) and not all(states):
-                filled = [n for n, s in zip(names, states, strict=False) if s]
-                empty = [n for n, s in zip(names, states, strict=False) if not s]
-                yield (
-                    i,
-                    names[0],
-                    None,
-                    self.say(
-                        f"Sur cette ligne, {', '.join(filled)} "
-                        f"{'est rempli' if len(filled) == 1 else 'sont remplis'} mais "
-                        f"{', '.join(empty)} {'est vide' if len(empty) == 1 else 'sont vides'}."
-                    ),
-                )
+        yield from super().run(batch)
+
+    def problem(self, values: tuple[str, ...]) -> str | None:
+        names = self.columns
+        states = [_valued(v, f) for v, f in zip(values, self.fields, strict=False)]
+        if not any(states) or all(states):
+            return None
+        filled = [n for n, s in zip(names, states, strict=False) if s]
+        empty = [n for n, s in zip(names, states, strict=False) if not s]
+        return self.say(
+            f"Sur cette ligne, {', '.join(filled)} "
+            f"{'est rempli' if len(filled) == 1 else 'sont remplis'} mais "
+            f"{', '.join(empty)} {'est vide' if len(empty) == 1 else 'sont vides'}."
+        )
 
 
 _OPERATORS = {
@@ -253,82 +362,55 @@ _OPERATORS = {
 
 class CompareColumns(Check):
     name = "compare-columns-value"
+    needs_all = True
+    skip = "all"
 
     @property
     def columns(self) -> list[str]:
         return [self.params["column"], self.params["column2"]]
 
-    def applicable(self, batch_columns: set[str]) -> bool:
-        return super().applicable(batch_columns) and self.columns[1] in batch_columns
-
-    def run(self, batch: Batch) -> Iterator[Found]:
-        first, second = self.columns
+    def problem(self, pair: tuple[str, str]) -> str | None:
+        (first, second), (a, b) = self.columns, pair
         compare, words = _OPERATORS.get(self.params.get("op", ">="), _OPERATORS[">="])
-        f1, f2 = self.field(first), self.field(second)
+        f1, f2 = self.fields
         assert f1 is not None and f2 is not None
-        bad1, bad2 = batch.bad.get(first, ()), batch.bad.get(second, ())
-        for i, (a, b) in enumerate(
-            zip(batch.cols[first], batch.cols[second], strict=False)
-        ):
-            if i in bad1 or i in bad2:
-                continue
-            x, y = f1.parse(a), f2.parse(b)
-            if x is None or y is None:
-                continue
-            try:
-                ok = compare(x, y)
-            except TypeError:
-                continue
-            if not ok:
-                yield (
-                    i,
-                    first,
-                    a,
-                    self.say(
-                        f"{first} vaut {quote(a)} et {second} vaut {quote(b)} : {first} "
-                        f"devrait être {words} {second}."
-                    ),
-                )
+        x, y = f1.parse(a), f2.parse(b)
+        if x is None or y is None:
+            return None
+        try:
+            ok = compare(x, y)
+        except TypeError:
+            return None
+        if ok:
+            return None
+        return self.say(
+            f"{first} vaut {quote(a)} et {second} vaut {quote(b)} : {first} "
+            f"devrait être {words} {second}."
+        )
 
 
 class SumColumns(Check):
     name = "sum-columns-value"
+    others = "columns"
+    needs_all = True
+    skip = "all"
 
-    @property
-    def columns(self) -> list[str]:
-        return [self.params["column"], *self.params.get("columns", [])]
-
-    def applicable(self, batch_columns: set[str]) -> bool:
-        return super().applicable(batch_columns) and all(
-            c in batch_columns for c in self.columns
-        )
-
-    def run(self, batch: Batch) -> Iterator[Found]:
+    def problem(self, values: tuple[str, ...]) -> str | None:
         total_name, *parts = self.columns
-        fields = [self.field(n) for n in self.columns]
-        cols = [batch.cols[n] for n in self.columns]
-        bads = [batch.bad.get(n, ()) for n in self.columns]
-        for i, values in enumerate(zip(*cols, strict=False)):
-            if any(i in bad for bad in bads):
-                continue
-            numbers = [
-                f.parse(v) if f else None for f, v in zip(fields, values, strict=False)
-            ]
-            if any(n is None for n in numbers):
-                continue
-            total, *addends = numbers
-            if sum(addends) != total:
-                detail = " + ".join(
-                    f"{n} ({v})" for n, v in zip(parts, values[1:], strict=False)
-                )
-                yield (
-                    i,
-                    total_name,
-                    values[0],
-                    self.say(
-                        f"{detail} = {sum(addends)}, mais {total_name} vaut {values[0]}."
-                    ),
-                )
+        numbers = [
+            f.parse(v) if f else None for f, v in zip(self.fields, values, strict=False)
+        ]
+        if any(n is None for n in numbers):
+            return None
+        total, *addends = numbers
+        if sum(addends) == total:
+            return None
+        detail = " + ".join(
+            f"{n} ({v})" for n, v in zip(parts, values[1:], strict=False)
+        )
+        return self.say(
+            f"{detail} = {sum(addends)}, mais {total_name} vaut {values[0]}."
+        )
 
 
 class YearInterval(Check):
@@ -336,21 +418,17 @@ class YearInterval(Check):
 
     def run(self, batch: Batch) -> Iterator[Found]:
         column = self.params["column"]
+        yield from self.report(column, batch.cols[column], self.skipped(batch))
+
+    def problem(self, value: str) -> str | None:
+        if not _valued(value, self.fields[0]):
+            return None
         allow_year = str(self.params.get("allow-year-only", "")).lower() in (
             "yes",
             "true",
         )
-        field = self.field(column)
-        bad = batch.bad.get(column, ())
-        verdicts: dict[str, str | None] = {}
-        for i, value in enumerate(batch.cols[column]):
-            if i in bad or not _valued(value, field):
-                continue
-            if value not in verdicts:
-                verdicts[value] = self._problem(value, allow_year)
-            problem = verdicts[value]
-            if problem:
-                yield i, column, value, self.say(problem)
+        problem = self._problem(value, allow_year)
+        return self.say(problem) if problem else None
 
     @staticmethod
     def _problem(value: str, allow_year: bool) -> str | None:
@@ -401,24 +479,22 @@ class NomenclatureActes(Check):
 
     def run(self, batch: Batch) -> Iterator[Found]:
         column = self.params["column"]
-        field = self.field(column)
-        names = batch.cols[column]
-        has_code = self.code_column in batch.cols
-        codes = batch.cols[self.code_column] if has_code else ("",) * batch.n
-        bad = batch.bad.get(column, ())
+        codes = _column(batch, self.code_column)
         bad_codes = batch.bad.get(self.code_column, ())
-        for i, (name, code) in enumerate(zip(names, codes, strict=False)):
-            if i in bad or not _valued(name, field):
-                continue
-            key = (name, "" if i in bad_codes else code)
-            if key not in self._cache:
-                problem = self._problem(*key)
-                if len(self._cache) < CACHE_SIZE:
-                    self._cache[key] = problem
-            else:
-                problem = self._cache[key]
-            if problem:
-                yield i, column, name, problem
+        if bad_codes:  # a code that failed its own check is not compared
+            codes = tuple("" if i in bad_codes else c for i, c in enumerate(codes))
+        keys = _Rows([batch.cols[column], codes])
+        yield from self.report(column, keys, self.skipped(batch))
+
+    def problem(self, key: tuple[str, str]) -> str | None:
+        if not _valued(key[0], self.fields[0]):
+            return None
+        if key in self._cache:
+            return self._cache[key]
+        problem = self._problem(*key)
+        if len(self._cache) < CACHE_SIZE:
+            self._cache[key] = problem
+        return problem
 
     def _problem(self, name: str, code: str) -> str | None:
         level_1, slash, level_2 = name.partition("/")
@@ -467,27 +543,19 @@ class DateNotInFuture(Check):
 
     def run(self, batch: Batch) -> Iterator[Found]:
         column = self.params["column"]
-        field = self.field(column)
+        col = batch.cols[column]
+        yield from self.report(column, col, self.skipped(batch), set(col))
+
+    def problem(self, value: str) -> str | None:
+        field = self.fields[0]
         assert field is not None
-        bad = batch.bad.get(column, ())
-        late = set()
-        for value in set(batch.cols[column]):
-            parsed = field.parse(value)
-            if isinstance(parsed, date) and parsed > self.today:
-                late.add(value)
-        if not late:
-            return
-        for i, value in enumerate(batch.cols[column]):
-            if value in late and i not in bad:
-                yield (
-                    i,
-                    column,
-                    value,
-                    self.say(
-                        f"La date {quote(value)} est postérieure à aujourd'hui "
-                        f"({self.today.isoformat()})."
-                    ),
-                )
+        parsed = field.parse(value)
+        if not (isinstance(parsed, date) and parsed > self.today):
+            return None
+        return self.say(
+            f"La date {quote(value)} est postérieure à aujourd'hui "
+            f"({self.today.isoformat()})."
+        )
 
 
 class DecimalPoint(Check):
@@ -506,21 +574,16 @@ class DecimalPoint(Check):
             if col is None:
                 continue
             wrong = {v for v in set(col) if "," in v or " " in v or "\t" in v}
-            if not wrong:
-                continue
-            bad = batch.bad.get(column, ())
-            for i, value in enumerate(col):
-                if value in wrong and i not in bad and value != ABSENT:
-                    fixed = value.strip().replace(" ", "").replace(",", ".")
-                    yield (
-                        i,
-                        column,
-                        value,
-                        self.say(
-                            f"La valeur {quote(value)} n'utilise pas le point décimal : "
-                            f"écrivez {fixed}."
-                        ),
-                    )
+            yield from self.report(column, col, batch.bad.get(column, ()), wrong)
+
+    def problem(self, value: str) -> str | None:
+        if value == ABSENT:
+            return None
+        fixed = value.strip().replace(" ", "").replace(",", ".")
+        return self.say(
+            f"La valeur {quote(value)} n'utilise pas le point décimal : "
+            f"écrivez {fixed}."
+        )
 
 
 class SameValuePerGroup(Check):
@@ -529,25 +592,18 @@ class SameValuePerGroup(Check):
     of rows, and at most ``GROUP_LIMIT`` groups are followed."""
 
     name = "same-value-per-group"
+    others = "group_by"
+    needs_all = True
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.groups: dict[tuple[str, ...], tuple[str, int]] = {}
 
-    @property
-    def columns(self) -> list[str]:
-        return [self.params["column"], *self.params.get("group_by", [])]
-
-    def applicable(self, batch_columns: set[str]) -> bool:
-        return super().applicable(batch_columns) and all(
-            c in batch_columns for c in self.columns
-        )
-
     def run(self, batch: Batch) -> Iterator[Found]:
         column, *group_by = self.columns
-        field = self.field(column)
+        field = self.fields[0]
         values = batch.cols[column]
-        keys = list(zip(*(batch.cols[c] for c in group_by), strict=False))
+        keys = list(_rows(batch, group_by))
         bad = batch.bad.get(column, ())
         bad_values = {values[i] for i in bad}
         groups = self.groups
@@ -573,30 +629,26 @@ class SameValuePerGroup(Check):
                 if len(groups) < GROUP_LIMIT:
                     groups[key] = (value, row)
                 conflicts.update((key, other) for other in new[key] if other != value)
-        if not conflicts:
-            return
-        for i, pair in enumerate(zip(keys, values, strict=False)):
-            if pair in conflicts and i not in bad:
-                key, value = pair
-                seen = groups.get(key)
-                reference = f" : {quote(seen[0])}, ligne {seen[1]}" if seen else ""
-                yield (
-                    i,
-                    column,
-                    value,
-                    self.say(
-                        f"La valeur {quote(value)} diffère de celle des autres lignes du "
-                        f"même groupe ({' / '.join(key)}){reference}."
-                    ),
-                )
+        if conflicts:
+            pairs = _Rows([keys, values])
+            yield from _emit(column, pairs, self.judge(conflicts), bad)
+
+    def problem(self, pair: tuple[tuple[str, ...], str]) -> str | None:
+        key, value = pair
+        seen = self.groups.get(key)
+        reference = f" : {quote(seen[0])}, ligne {seen[1]}" if seen else ""
+        return self.say(
+            f"La valeur {quote(value)} diffère de celle des autres lignes du "
+            f"même groupe ({' / '.join(key)}){reference}."
+        )
+
+    def shown(self, pair: tuple[tuple[str, ...], str]) -> str:
+        return pair[1]
 
 
 class CadastreParcelCommune(Check):
     name = "cadastre-parcel-commune-value"
-
-    @property
-    def columns(self) -> list[str]:
-        return [self.params["column"], *self.params.get("insee_columns", [])]
+    others = "insee_columns"
 
     def applicable(self, batch_columns: set[str]) -> bool:
         return (
@@ -604,42 +656,24 @@ class CadastreParcelCommune(Check):
         )
 
     def run(self, batch: Batch) -> Iterator[Found]:
-        column, *insee_columns = self.columns
-        field = self.field(column)
+        column = self.columns[0]
+        field = self.fields[0]
         absent = field.absent if field else frozenset({"", ABSENT})
-        parcels = batch.cols[column]
-        codes = [_column(batch, c) for c in insee_columns]
-        bad = batch.bad.get(column, ())
-        wrong = {
-            item
-            for item in set(zip(parcels, *codes, strict=False))
-            if item[0] not in absent and self._wrong(item)
-        }
-        if not wrong:
-            return
-        for i, item in enumerate(zip(parcels, *codes, strict=False)):
-            if item in wrong and i not in bad:
-                communes = sorted({c.strip() for c in item[1:] if c and c != ABSENT})
-                first = self._wrong(item)
-                yield (
-                    i,
-                    column,
-                    item[0],
-                    self.say(
-                        f"La parcelle {quote(first)} n'est pas sur la commune "
-                        f"{' ni '.join(communes)}."
-                    ),
-                )
+        items = _rows(batch, self.columns)
+        candidates = {item for item in set(items) if item[0] not in absent}
+        yield from self.report(column, items, self.skipped(batch), candidates)
 
-    @staticmethod
-    def _wrong(item: tuple[str, ...]) -> str | None:
-        """The first parcel of the cell outside the row's communes."""
+    def problem(self, item: tuple[str, ...]) -> str | None:
+        """Says the first parcel of the cell outside the row's communes."""
         communes = {c.strip() for c in item[1:] if c and c != ABSENT}
         if not communes:
             return None
         for parcel in item[0].split("|"):
             if len(parcel) < 6 or (parcel[0:2] + parcel[3:6]) not in communes:
-                return parcel
+                return self.say(
+                    f"La parcelle {quote(parcel)} n'est pas sur la commune "
+                    f"{' ni '.join(sorted(communes))}."
+                )
         return None
 
 
@@ -656,73 +690,51 @@ class BalCleInterop(Check):
         ]
 
     def run(self, batch: Batch) -> Iterator[Found]:
-        p = self.params
-        column = p["column"]
-        field = self.field(column)
-        keys = batch.cols[column]
-        insee = _column(batch, p.get("insee_column", "commune_insee"))
-        numbers = _column(batch, p.get("number_column", "numero"))
-        suffixes = _column(batch, p.get("suffix_column", "suffixe"))
-        number_field = self.field(p.get("number_column", "numero"))
-        bad = batch.bad.get(column, ())
-        for i, key in enumerate(keys):
-            if i in bad or not _valued(key, field):
-                continue
-            parts = key.lower().split("_")
-            problems = []
-            code = insee[i].strip().lower()
-            if code and code != ABSENT and parts[0] != code:
-                problems.append(f"elle devrait commencer par le code INSEE {insee[i]}")
-            number = number_field.parse(numbers[i]) if number_field else None
-            if number is not None and (len(parts) < 3 or parts[2] != f"{number:05d}"):
-                problems.append(f"le numéro devrait s'y écrire {number:05d}")
-            suffix = suffixes[i].strip().lower() if suffixes[i] != ABSENT else ""
-            if suffix and (len(parts) < 4 or parts[3] != suffix):
-                problems.append(f"elle devrait se terminer par _{suffix}")
-            if problems:
-                yield (
-                    i,
-                    column,
-                    key,
-                    self.say(
-                        f"La clé {quote(key)} ne correspond pas à la ligne : "
-                        f"{' ; '.join(problems)}."
-                    ),
-                )
+        names = [*self.columns, self.params.get("suffix_column", "suffixe")]
+        yield from self.report(names[0], _rows(batch, names), self.skipped(batch))
+
+    def problem(self, key: tuple[str, str, str, str]) -> str | None:
+        cle, insee, number_text, suffix_text = key
+        if not _valued(cle, self.fields[0]):
+            return None
+        parts = cle.lower().split("_")
+        problems = []
+        code = insee.strip().lower()
+        if code and code != ABSENT and parts[0] != code:
+            problems.append(f"elle devrait commencer par le code INSEE {insee}")
+        number_field = self.fields[2]
+        number = number_field.parse(number_text) if number_field else None
+        if number is not None and (len(parts) < 3 or parts[2] != f"{number:05d}"):
+            problems.append(f"le numéro devrait s'y écrire {number:05d}")
+        suffix = suffix_text.strip().lower() if suffix_text != ABSENT else ""
+        if suffix and (len(parts) < 4 or parts[3] != suffix):
+            problems.append(f"elle devrait se terminer par _{suffix}")
+        if not problems:
+            return None
+        return self.say(
+            f"La clé {quote(cle)} ne correspond pas à la ligne : "
+            f"{' ; '.join(problems)}."
+        )
 
 
 class ConcatenatedColumns(Check):
     name = "concatenated-columns-value"
-
-    @property
-    def columns(self) -> list[str]:
-        return [self.params["column"], *self.params.get("columns", [])]
-
-    def applicable(self, batch_columns: set[str]) -> bool:
-        return super().applicable(batch_columns) and all(
-            c in batch_columns for c in self.columns
-        )
+    others = "columns"
+    needs_all = True
 
     def run(self, batch: Batch) -> Iterator[Found]:
-        column, *_parts = self.columns
-        fields = [self.field(c) for c in self.columns]
-        cols = [batch.cols[c] for c in self.columns]
-        bad = batch.bad.get(column, ())
-        for i, values in enumerate(zip(*cols, strict=False)):
-            if i in bad or not all(
-                _valued(v, f) for v, f in zip(values, fields, strict=False)
-            ):
-                continue
-            expected = "".join(values[1:])
-            if values[0] != expected:
-                yield (
-                    i,
-                    column,
-                    values[0],
-                    self.say(
-                        f"La valeur {quote(values[0])} devrait être {quote(expected)}."
-                    ),
-                )
+        rows = _rows(batch, self.columns)
+        # Only a row whose value is not the others joined can be wrong.
+        candidates = {k for k in rows if k[0] != "".join(k[1:])}
+        yield from self.report(self.columns[0], rows, self.skipped(batch), candidates)
+
+    def problem(self, values: tuple[str, ...]) -> str | None:
+        if not all(_valued(v, f) for v, f in zip(values, self.fields, strict=False)):
+            return None
+        expected = "".join(values[1:])
+        if values[0] == expected:
+            return None
+        return self.say(f"La valeur {quote(values[0])} devrait être {quote(expected)}.")
 
 
 CHECKS: dict[str, type[Check]] = {
@@ -780,7 +792,7 @@ def commune_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
-class CommuneCode(Check):
+class CommuneCode(ValueCheck):
     name = "commune-insee-value"
     message = (
         "Le code doit être le code INSEE d'une commune existante (5 caractères, "
@@ -791,33 +803,13 @@ class CommuneCode(Check):
 
     def __init__(self, params: dict[str, Any], schema: CompiledSchema) -> None:
         super().__init__(params, self.message, schema)
-        when = params.get("when") or {}
-        self.when_column = when.get("column")
-        self.when_value = when.get("equals")
 
-    def run(self, batch: Batch) -> Iterator[Found]:
-        column = self.params["column"]
-        field = self.field(column)
-        col = batch.cols[column]
-        known = commune_codes()
-        unknown = {v for v in set(col) if _valued(v, field) and v not in known}
-        if not unknown:
-            return
-        bad = batch.bad.get(column, ())
-        condition = batch.cols.get(self.when_column) if self.when_column else None
-        for i, value in enumerate(col):
-            if value not in unknown or i in bad:
-                continue
-            if condition is not None and condition[i] != self.when_value:
-                continue
-            yield (
-                i,
-                column,
-                value,
-                self.say(
-                    f"{quote(value)} n'est le code INSEE d'aucune commune actuelle."
-                ),
-            )
+    def problem(self, value: str) -> str | None:
+        if value in commune_codes():
+            return None
+        return self.say(
+            f"{quote(value)} n'est le code INSEE d'aucune commune actuelle."
+        )
 
 
 def build_checks(

@@ -49,41 +49,21 @@ _CANONICAL_UUID = re.compile(
 _NOT_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
 
 # Constraints checked by frictionless for each type, in its order.
+_RANGE = (  # integer, number, date, year: the types with a range
+    "required",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "enum",
+)
 _SUPPORTED = {
     "string": ("required", "minLength", "maxLength", "pattern", "enum"),
-    "integer": (
-        "required",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "enum",
-    ),
-    "number": (
-        "required",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "enum",
-    ),
+    "integer": _RANGE,
+    "number": _RANGE,
     "boolean": ("required", "enum"),
-    "date": (
-        "required",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "enum",
-    ),
-    "year": (
-        "required",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "enum",
-    ),
+    "date": _RANGE,
+    "year": _RANGE,
 }
 _NATIVE_FORMATS = {
     "string": {"default", "email", "uri", "uuid"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckan import authz
+from ckan import authz, model
 
 from ckanext.haute_garonne import config
 from ckanext.haute_garonne.model import (
@@ -17,9 +17,9 @@ from ckanext.haute_garonne.model import (
 
 
 def may_edit(user: str | None, package_id: str) -> bool:
-    return authz.is_authorized_boolean(
-        "package_update", {"user": user or ""}, {"id": package_id}
-    )
+    # CKAN 2.11's auth functions read the model from the context.
+    context = {"user": user or "", "model": model, "session": model.Session}
+    return authz.is_authorized_boolean("package_update", context, {"id": package_id})
 
 
 def resource_hidden(resource_id: str) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from ckan.tests import factories
+from ckan.tests.helpers import call_action
 
 ANNUAL = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
 
@@ -29,6 +30,28 @@ def sysadmin_headers(sysadmin: dict[str, Any]) -> dict[str, str]:
     """Authorization header of a fresh sysadmin, for calls to the action API."""
     token = factories.APIToken(user=sysadmin["name"])
     return {"Authorization": token["token"]}
+
+
+@pytest.fixture
+def roques() -> dict[str, Any]:
+    """The commune of Roques (INSEE 31458), as a collectivité."""
+    return factories.Organization(
+        name="roques", title="Roques", extras=[{"key": "insee", "value": "31458"}]
+    )
+
+
+@pytest.fixture
+def editor(roques: dict[str, Any]) -> dict[str, Any]:
+    """An editor of Roques, with the headers of an API token."""
+    user = factories.User()
+    call_action(
+        "organization_member_create",
+        id=roques["id"],
+        username=user["name"],
+        role="editor",
+    )
+    token = factories.APIToken(user=user["name"])["token"]
+    return {**user, "headers": {"Authorization": token}}
 
 
 @pytest.fixture

@@ -16,28 +16,6 @@ SCDL_TYPES = [t.name for t in registry.DATASET_TYPES]
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 
 
-@pytest.fixture
-def roques() -> dict[str, Any]:
-    return factories.Organization(
-        name="roques", title="Roques", extras=[{"key": "insee", "value": "31458"}]
-    )
-
-
-@pytest.fixture
-def editor(roques: dict[str, Any]) -> dict[str, Any]:
-    user = factories.User()
-    call_action(
-        "organization_member_create",
-        id=roques["id"],
-        username=user["name"],
-        role="editor",
-    )
-    return {
-        **user,
-        "headers": {"Authorization": factories.APIToken(user=user["name"])["token"]},
-    }
-
-
 def _create(app, headers: dict[str, str], **data: Any):
     return app.post("/api/3/action/package_create", json=data, headers=headers)
 

@@ -27,26 +27,6 @@ INVALID = "\r\n".join(
 
 
 @pytest.fixture
-def roques() -> dict[str, Any]:
-    return factories.Organization(
-        name="roques", title="Roques", extras=[{"key": "insee", "value": "31458"}]
-    )
-
-
-@pytest.fixture
-def editor(roques: dict[str, Any]) -> dict[str, Any]:
-    user = factories.User()
-    call_action(
-        "organization_member_create",
-        id=roques["id"],
-        username=user["name"],
-        role="editor",
-    )
-    token = factories.APIToken(user=user["name"])["token"]
-    return {**user, "headers": {"Authorization": token}}
-
-
-@pytest.fixture
 def subventions(roques: dict[str, Any]) -> dict[str, Any]:
     return call_action(
         "package_create",

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.haute_garonne import reports
-from ckanext.haute_garonne.model import ERROR, RUNNING, ResourceValidation
+from ckanext.haute_garonne.model import ERROR, PENDING, RUNNING, ResourceValidation
+from ckanext.haute_garonne.types import SchemaVersion
 
 log = logging.getLogger(__name__)
+
+
+def queue(resource: dict[str, Any], version: SchemaVersion) -> ResourceValidation:
+    """Record a pending validation of a resource's file and queue the job."""
+    row = reports.save(resource, f"pending:{resource['id']}", version, None, PENDING)
+    tk.enqueue_job(
+        validate_resource,
+        [resource["id"]],
+        title=f"haute_garonne validation {resource['id']}",
+        rq_kwargs={"timeout": 3600},
+    )
+    return row
 
 
 def validate_resource(resource_id: str) -> str:

@@ -115,13 +115,7 @@ def record(resource: dict[str, Any], outcome: Outcome) -> None:
     """Store the outcome of ``check_file`` for the saved resource."""
     result, version, status = outcome
     if status == PENDING:
-        reports.save(resource, f"pending:{resource['id']}", version, None, PENDING)
-        tk.enqueue_job(
-            jobs.validate_resource,
-            [resource["id"]],
-            title=f"haute_garonne validation {resource['id']}",
-            rq_kwargs={"timeout": 3600},
-        )
+        jobs.queue(resource, version)
         return
     sha256, report = result
     reports.save(

@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.haute_garonne import reports
 from ckanext.haute_garonne.logic import schema
-from ckanext.haute_garonne.model import PENDING, ResourceValidation
+from ckanext.haute_garonne.model import ResourceValidation
 from ckanext.haute_garonne.standards import fields, registry
 from ckanext.haute_garonne.types import SchemaVersion, Standard
 
@@ -172,14 +172,7 @@ def _enqueue(resource: dict[str, Any]) -> dict[str, Any]:
         raise tk.ValidationError(
             {"resource_id": [tk._("This file follows no standard of the portal")]}
         )
-    row = reports.save(resource, f"pending:{resource['id']}", found[0], None, PENDING)
-    tk.enqueue_job(
-        jobs.validate_resource,
-        [resource["id"]],
-        title=f"haute_garonne validation {resource['id']}",
-        rq_kwargs={"timeout": 3600},
-    )
-    return row.as_dict()
+    return jobs.queue(resource, found[0]).as_dict()
 
 
 def _check_dataset_files(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from stdnum import luhn
 
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -32,11 +34,33 @@ def sysadmin_headers(sysadmin: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": token["token"]}
 
 
+_SIREN_BASES = itertools.count(10_000_000)
+
+
+def valid_siren() -> str:
+    """A SIREN with a valid check digit, new at each call."""
+    base = str(next(_SIREN_BASES))
+    return base + luhn.calc_check_digit(base)
+
+
 @pytest.fixture
-def roques() -> dict[str, Any]:
+def make_collectivite() -> Callable[..., dict[str, Any]]:
+    """CKAN's organisation factory with what our schema requires (a kind and
+    a SIREN) filled in unless given."""
+
+    def make(**kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("kind", "commune")
+        kwargs.setdefault("siren", valid_siren())
+        return factories.Organization(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def roques(make_collectivite: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """The commune of Roques (INSEE 31458), as a collectivité."""
-    return factories.Organization(
-        name="roques", title="Roques", extras=[{"key": "insee", "value": "31458"}]
+    return make_collectivite(
+        name="roques", title="Roques", siren="213104581", insee="31458", population=5436
     )
 
 
@@ -55,14 +79,16 @@ def editor(roques: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def make_dataset() -> Callable[..., dict[str, Any]]:
+def make_dataset(
+    make_collectivite: Callable[..., dict[str, Any]],
+) -> Callable[..., dict[str, Any]]:
     """CKAN's dataset factory with what our schemas require (an update
     frequency, a collectivité) filled in unless given."""
 
     def factory(**kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("frequency", ANNUAL)
         if "owner_org" not in kwargs:
-            kwargs["owner_org"] = factories.Organization()["id"]
+            kwargs["owner_org"] = make_collectivite()["id"]
         return factories.Dataset(**kwargs)
 
     return factory

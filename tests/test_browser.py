@@ -99,7 +99,9 @@ def _upload(
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_an_editor_fixes_a_refused_file_and_publishes_it(server, page, tmp_path):
-    roques = factories.Organization(name="roques", title="Roques")
+    roques = factories.Organization(
+        name="roques", title="Roques", kind="commune", siren="213104581"
+    )
     editor = factories.User(name="editeur-roques", password=PASSWORD)
     call_action(
         "organization_member_create",

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.haute_garonne.standards import registry
@@ -125,8 +124,10 @@ def test_a_bal_dataset_accepts_the_previous_version_and_a_bad_insee_code_is_refu
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-def test_an_editor_cannot_publish_for_another_collectivite(app, editor):
-    other = factories.Organization(name="labege", title="Labège")
+def test_an_editor_cannot_publish_for_another_collectivite(
+    app, editor, make_collectivite
+):
+    other = make_collectivite(name="labege", title="Labège")
     response = _create(
         app,
         editor["headers"],

@@ -9,7 +9,12 @@ import pytest
 def test_sysadmin_creates_a_dataset_that_search_finds(app, sysadmin_headers):
     org = app.post(
         "/api/3/action/organization_create",
-        json={"name": "roques", "title": "Roques"},
+        json={
+            "name": "roques",
+            "title": "Roques",
+            "kind": "commune",
+            "siren": "213104581",
+        },
         headers=sysadmin_headers,
     ).json["result"]
     created = app.post(

@@ -289,7 +289,7 @@ def test_a_large_file_is_saved_then_validated_by_a_background_job(
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-def test_who_may_see_and_run_validations(app, editor, subventions):
+def test_who_may_see_and_run_validations(app, editor, subventions, make_collectivite):
     resource = _upload(app, editor["headers"], subventions["id"], VALID).json["result"]
     anonymous = app.get(
         f"/api/3/action/haute_garonne_validation_show?resource_id={resource['id']}"
@@ -297,7 +297,7 @@ def test_who_may_see_and_run_validations(app, editor, subventions):
     assert anonymous.status_code == 200
 
     other = factories.User()
-    factories.Organization(users=[{"name": other["name"], "capacity": "editor"}])
+    make_collectivite(users=[{"name": other["name"], "capacity": "editor"}])
     other_headers = {"Authorization": factories.APIToken(user=other["name"])["token"]}
     run = app.post(
         "/api/3/action/haute_garonne_validation_run",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from ckan.tests import factories
-
 
 def _page(response) -> BeautifulSoup:
     assert response.status_code == 200
@@ -27,8 +25,8 @@ def test_home_page_is_in_french(app):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-def test_dataset_page_is_in_french(app, make_dataset):
-    org = factories.Organization(title="Roques")
+def test_dataset_page_is_in_french(app, make_dataset, roques):
+    org = roques
     dataset = make_dataset(
         owner_org=org["id"],
         title="Délibérations",

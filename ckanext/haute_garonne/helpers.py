@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.haute_garonne import config
+from ckanext.haute_garonne import config, images, theming
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import DatasetType, SchemaVersion
@@ -119,6 +119,23 @@ def haute_garonne_validation_badge(validation: dict[str, Any]) -> dict[str, str]
     return {"label": tk._("Validation in progress"), "css": "bg-secondary"}
 
 
+# Organisations are collectivités everywhere in the interface.
+ORGANIZATION_LABELS = {
+    "main nav": N_("Local authorities"),
+    "breadcrumb": N_("Local authorities"),
+    "page title": N_("Local authorities"),
+    "content tab": N_("Local authorities"),
+    "facet label": N_("Local authority"),
+    "add link": N_("Add a local authority"),
+    "create title": N_("Create a local authority"),
+    "create label": N_("Create the local authority"),
+    "update label": N_("Update the local authority"),
+    "edit label": N_("Edit the local authority"),
+    "search placeholder": N_("Search local authorities..."),
+    "no any objects": N_("There are no local authorities yet."),
+}
+
+
 @tk.chained_helper
 def humanize_entity_type(
     next_helper: Any, entity_type: str, object_type: str, purpose: str
@@ -127,6 +144,9 @@ def humanize_entity_type(
     elsewhere CKAN's own French wording for datasets ("Rechercher des jeux de
     données…"), rather than the English "Search subventionss…" that CKAN
     builds from the type name. (Named after core's helper, which it chains.)"""
+    if entity_type == "organization":
+        label = ORGANIZATION_LABELS.get(purpose)
+        return tk._(label) if label else next_helper(entity_type, object_type, purpose)
     dataset_type = (
         registry.get_dataset_type(object_type) if entity_type == "package" else None
     )
@@ -146,3 +166,85 @@ def humanize_entity_type(
 def haute_garonne_dataset_type_names() -> list[str]:
     """Names of the SCDL dataset types."""
     return [t.name for t in registry.DATASET_TYPES]
+
+
+KIND_LABELS = {
+    "commune": N_("Commune"),
+    "communaute_communes": N_("Communauté de communes"),
+    "communaute_agglomeration": N_("Communauté d'agglomération"),
+    "metropole": N_("Métropole"),
+    "departement": N_("Département"),
+    "syndicat": N_("Syndicat"),
+    "autre": N_("Other"),
+}
+
+
+def haute_garonne_kind_label(kind: str | None) -> str:
+    """The French name of a kind of collectivité."""
+    label = KIND_LABELS.get(kind or "")
+    return tk._(label) if label else ""
+
+
+def haute_garonne_kinds() -> list[dict[str, str]]:
+    """Every kind of collectivité, for filters."""
+    return [{"value": k, "label": tk._(v)} for k, v in KIND_LABELS.items()]
+
+
+def haute_garonne_theme(primary: Any = None, secondary: Any = None) -> theming.Theme:
+    """The theme that given colours make (the département's when none)."""
+    return theming.theme_for(primary, secondary)
+
+
+def haute_garonne_collectivite(org_id: str | None) -> dict[str, Any] | None:
+    """What the pages of a collectivité and of its datasets show of it:
+    names, checked image URLs, tagline and theme."""
+    from ckan import model
+
+    group = model.Group.get(org_id) if org_id else None
+    if group is None or not group.is_organization or group.state != "active":
+        return None
+    extras = group.extras
+    return {
+        "id": group.id,
+        "name": group.name,
+        "title": group.title or group.name,
+        "kind": extras.get("kind"),
+        "kind_label": haute_garonne_kind_label(extras.get("kind")),
+        "tagline": extras.get("tagline"),
+        "logo": images.image_display_url(group.image_url),
+        "banner": images.image_display_url(extras.get("banner_url")),
+        "obligation": extras.get("open_data_obligation") == "True",
+        "theme": theming.theme_for(
+            extras.get("primary_color"), extras.get("secondary_color")
+        ),
+    }
+
+
+def haute_garonne_page_collectivite(
+    pkg_dict: dict[str, Any] | None = None, group_dict: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The collectivité whose theme a page wears: the organisation shown, or
+    the one that publishes the dataset shown."""
+    org_id = None
+    if group_dict and group_dict.get("is_organization"):
+        org_id = group_dict.get("id")
+    elif pkg_dict:
+        org_id = pkg_dict.get("owner_org") or (pkg_dict.get("organization") or {}).get(
+            "id"
+        )
+    return haute_garonne_collectivite(org_id) if org_id else None
+
+
+def haute_garonne_number(value: Any) -> str:
+    """A whole number with French thousands separators (5 436)."""
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return ""
+
+
+def haute_garonne_home_collectivites(limit: int = 12) -> list[dict[str, Any]]:
+    """The collectivités that publish most, for the home page."""
+    from ckanext.haute_garonne.collectivites import list_collectivites
+
+    return [c for c in list_collectivites(sort="datasets") if c["datasets"]][:limit]

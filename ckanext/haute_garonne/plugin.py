@@ -45,3 +45,11 @@ class HauteGaronnePlugin(
         # site chose its own list.
         if not config_.get("licenses_group_url"):
             config_["licenses_group_url"] = config.licenses_file_url()
+        # Collectivités' logos and banners: PNG, JPEG or WebP, never SVG.
+        config_["ckan.upload.group.mimetypes"] = [
+            "image/png",
+            "image/jpeg",
+            "image/webp",
+        ]
+        config_["ckan.upload.group.types"] = ["image"]
+        tk.add_resource("assets", "haute_garonne")

@@ -8,6 +8,8 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
+from ckanext.haute_garonne import collectivites as collectivites_list
+from ckanext.haute_garonne.helpers import KIND_LABELS
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.types import SchemaVersion
 
@@ -104,6 +106,59 @@ def publish() -> str:
     )
 
 
+COLLECTIVITES_PER_PAGE = 30
+
+
+# Registered before CKAN's own blueprints, this rule answers /organization/.
+@haute_garonne.route("/organization/")
+def collectivites() -> str:
+    """The collectivités, filtered by kind and legal obligation, with their
+    population and number of datasets."""
+    args = tk.request.args
+    kind = args.get("kind", "")
+    obligation = args.get("obligation", "")
+    sort = args.get("sort", "title")
+    q = args.get("q", "")
+    if kind and kind not in KIND_LABELS:
+        kind = ""
+    if obligation not in ("", "yes", "no"):
+        obligation = ""
+    if sort not in collectivites_list.SORTS:
+        sort = "title"
+    items = collectivites_list.list_collectivites(
+        q=q, kind=kind, obligation=obligation, sort=sort
+    )
+    params = {
+        k: v
+        for k, v in (
+            ("q", q),
+            ("kind", kind),
+            ("obligation", obligation),
+            ("sort", sort),
+        )
+        if v
+    }
+    page = Page(
+        collection=items,
+        page=tk.h.get_page_number(args),
+        items_per_page=COLLECTIVITES_PER_PAGE,
+        url=lambda q="", page=1: tk.h.url_for(
+            "organization.index", page=page, **params
+        ),
+    )
+    return tk.render(
+        "haute_garonne/collectivites/index.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "obligation": obligation,
+            "sort": sort,
+            "total": len(items),
+        },
+    )
+
+
 ERRORS_PER_PAGE = 100
 
 
@@ -150,6 +205,7 @@ def validation_report(package_type: str, id: str, resource_id: str) -> str:
         {
             "validation": validation,
             "package": package,
+            "pkg_dict": package,  # the page wears its collectivité's theme
             "res": resource,
             "version": standard.version(validation["version"]) if standard else None,
             "errors": page.items,

@@ -245,3 +245,36 @@ def package_update(next_action: Any, context: Context, data_dict: DataDict) -> A
     result = next_action(context, data_dict)
     _record_dataset_files(current["id"], outcomes)
     return result
+
+
+def _with_banner(
+    next_action: Any, context: Context, data_dict: DataDict, old: Any
+) -> Any:
+    """Check the logo and banner uploads (nothing is saved if one is refused),
+    run the core action, then store the banner as CKAN stores the logo."""
+    from ckan.lib import uploader
+
+    from ckanext.haute_garonne import images
+
+    images.check_uploads(data_dict)
+    banner = uploader.get_uploader("group", old or None)
+    banner.update_data_dict(data_dict, "banner_url", "banner_upload", "clear_banner")
+    result = next_action(context, data_dict)
+    banner.upload(uploader.get_max_image_size())
+    return result
+
+
+@tk.chained_action
+def organization_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """A collectivité's logo and banner: PNG, JPEG or WebP only, size-capped."""
+    return _with_banner(next_action, context, data_dict, None)
+
+
+@tk.chained_action
+def organization_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """As organization_create; the previous banner stays unless replaced."""
+    from ckan import model
+
+    group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
+    old = group.extras.get("banner_url") if group is not None else None
+    return _with_banner(next_action, context, data_dict, old)

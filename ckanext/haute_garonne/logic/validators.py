@@ -18,15 +18,26 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, V
 
 from ckanext.scheming.validation import scheming_validator
 
+from ckanext.haute_garonne import compat, theming
 from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.validation.checks import commune_codes
 
 __all__ = [
+    "haute_garonne_color",
+    "haute_garonne_count",
     "haute_garonne_default_from_field",
+    "haute_garonne_http_url",
+    "haute_garonne_image_url",
+    "haute_garonne_insee_codes",
     "haute_garonne_license",
+    "haute_garonne_open_data_obligation",
+    "haute_garonne_plain_text",
     "haute_garonne_resource_scdl_standard",
     "haute_garonne_resource_scdl_version",
     "haute_garonne_scdl_standard",
     "haute_garonne_scdl_version",
+    "haute_garonne_siren",
+    "haute_garonne_siren_unique",
     "haute_garonne_territory",
 ]
 
@@ -231,3 +242,172 @@ def haute_garonne_resource_scdl_version(
 ) -> Validator:
     """A file's own version (optional: inherited from the dataset)."""
     return _version_validator(optional=True)
+
+
+# Organisation (collectivité) fields ------------------------------------------
+
+# Legal thresholds of the loi pour une République numérique (article L. 1112-23
+# of the code général des collectivités territoriales).
+OBLIGATION_POPULATION = 3500
+OBLIGATION_AGENTS = 50
+
+_URL = re.compile(
+    r"^https?://[^\s/?#<>\"'`\\]+(?:[/?#][^\s<>\"'`\\]*)?$", re.IGNORECASE
+)
+# A file name CKAN's uploader gave to an uploaded image (no scheme, no path).
+_UPLOADED = re.compile(r"^[\w][\w.\-]*$")
+_MARKUP = re.compile(r"[<>{}]|javascript:|expression\(", re.IGNORECASE)
+
+
+def haute_garonne_siren(value: Any, context: Context) -> Any:
+    """A SIREN (9 digits with a valid check digit; La Poste's accepted)."""
+    if _empty(value):
+        return value
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.fr import siren
+
+    try:
+        return siren.validate(str(value))
+    except StdnumError:
+        raise tk.Invalid(
+            tk._("Not a valid SIREN number (9 digits, e.g. 213104581): {value}").format(
+                value=value
+            )
+        ) from None
+
+
+def haute_garonne_siren_unique(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """No two organisations share a SIREN."""
+    value = data.get(key)
+    if _empty(value) or errors.get(key):
+        return
+    own = data.get(("id",))
+    group = context.get("group")
+    if _empty(own) and group is not None:
+        own = group.id
+    for group_id, title in compat.groups_with_extra("siren", str(value)):
+        if group_id != own:
+            errors[key].append(
+                tk._("This SIREN is already that of {title}.").format(title=title)
+            )
+            return
+
+
+def haute_garonne_insee_codes(value: Any, context: Context) -> Any:
+    """INSEE codes of existing communes, or of a département, space-separated."""
+    if _empty(value):
+        return value
+    codes = list(dict.fromkeys(_split_codes(value)))
+    known = commune_codes()
+    bad = [c for c in codes if c not in known and not DEPARTMENT_CODE.match(c)]
+    if bad:
+        raise tk.Invalid(
+            tk._(
+                "Not the INSEE code of an existing commune (5 characters, e.g. "
+                "31458; not the postcode) or of a département (e.g. 31): {codes}"
+            ).format(codes=", ".join(bad))
+        )
+    return " ".join(codes)
+
+
+def haute_garonne_count(value: Any, context: Context) -> Any:
+    """A whole number, zero or more (population, number of agents)."""
+    if _empty(value):
+        return value
+    text = str(value).strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    if not text.isdigit():
+        raise tk.Invalid(
+            tk._(
+                "Enter a whole number, zero or more, without separators: {value}"
+            ).format(value=value)
+        )
+    return int(text)
+
+
+def haute_garonne_open_data_obligation(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Computed, never typed: more than 3,500 inhabitants and at least 50
+    agents (décret 2016-1922); unknown while a figure is missing."""
+
+    def number(name: str) -> int | None:
+        value = data.get((name,))
+        return value if isinstance(value, int) else None
+
+    population, agents = number("population"), number("agents")
+    if (population is not None and population <= OBLIGATION_POPULATION) or (
+        agents is not None and agents < OBLIGATION_AGENTS
+    ):
+        data[key] = False
+    elif population is not None and agents is not None:
+        data[key] = True
+    else:  # unknown until both figures are given
+        _drop(key, data)
+
+
+def haute_garonne_color(value: Any, context: Context) -> Any:
+    """A colour as ``#rgb`` or ``#rrggbb``, stored as lowercase ``#rrggbb``."""
+    if _empty(value):
+        return value
+    color = theming.parse_color(value)
+    if color is None:
+        raise tk.Invalid(
+            tk._("A colour is written #rgb or #rrggbb, e.g. #005a8c: {value}").format(
+                value=str(value)[:40]
+            )
+        )
+    return color
+
+
+def _check_url(value: Any) -> str:
+    text = str(value).strip()
+    if not _URL.match(text):
+        raise tk.Invalid(
+            tk._("Only web addresses starting with http:// or https:// are accepted.")
+        )
+    return text
+
+
+def haute_garonne_http_url(value: Any, context: Context) -> Any:
+    """An http(s) URL, nothing else (no ``javascript:``, no ``data:``)."""
+    if _empty(value):
+        return value
+    return _check_url(value)
+
+
+def haute_garonne_image_url(value: Any, context: Context) -> Any:
+    """An http(s) URL, or the file name CKAN gave an uploaded image."""
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if _UPLOADED.match(text) and ":" not in text:
+        return text
+    return _check_url(text)
+
+
+@scheming_validator
+def haute_garonne_plain_text(
+    field: dict[str, Any], schema: dict[str, Any]
+) -> Validator:
+    """One line of text, no markup, at most ``max_length`` characters."""
+    limit = int(field.get("max_length", 140))
+
+    def validator(value: Any, context: Context) -> Any:
+        if _empty(value):
+            return value
+        text = " ".join(str(value).split())
+        if _MARKUP.search(text):
+            raise tk.Invalid(
+                tk._("The characters < > { } and scripts are not accepted.")
+            )
+        if len(text) > limit:
+            raise tk.Invalid(
+                tk._("At most {limit} characters ({length} given).").format(
+                    limit=limit, length=len(text)
+                )
+            )
+        return text
+
+    return validator

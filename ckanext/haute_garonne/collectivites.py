@@ -1,0 +1,95 @@
+"""The list of collectivités: identity, theme colour and dataset counts, for
+the organisation list (filters by kind and obligation) and the home page.
+
+One query for the organisations and their extras, one search for the number
+of datasets each publishes (as the current user may see them), so the list
+stays fast with the 603 collectivités of the département.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.haute_garonne import compat, images, theming
+
+__all__ = ["SORTS", "list_collectivites"]
+
+SORTS = ("title", "population", "datasets")
+
+
+def _dataset_counts() -> dict[str, int]:
+    result = tk.get_action("package_search")(
+        {"user": tk.current_user.name if tk.current_user else ""},
+        {
+            "rows": 0,
+            "facet.field": ["owner_org"],
+            "facet.limit": -1,
+            "include_private": True,
+        },
+    )
+    items = result["search_facets"].get("owner_org", {}).get("items", [])
+    return {item["name"]: item["count"] for item in items}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def list_collectivites(
+    q: str = "",
+    kind: str = "",
+    obligation: str = "",
+    sort: str = "title",
+) -> list[dict[str, Any]]:
+    """Active collectivités matching the filters, sorted."""
+    groups = (
+        model.Session.query(model.Group)
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+        .all()
+    )
+    if not groups:
+        return []
+    extras = compat.organization_extras(g.id for g in groups)
+    counts = _dataset_counts()
+    needle = q.strip().lower()
+    items = []
+    for group in groups:
+        e = extras[group.id]
+        if kind and e.get("kind") != kind:
+            continue
+        obliged = e.get("open_data_obligation")
+        if obligation == "yes" and obliged != "True":
+            continue
+        if obligation == "no" and obliged == "True":
+            continue
+        title = group.title or group.name
+        if needle and needle not in title.lower() and needle not in group.name:
+            continue
+        items.append(
+            {
+                "id": group.id,
+                "name": group.name,
+                "title": title,
+                "kind": e.get("kind"),
+                "siren": e.get("siren"),
+                "population": _int(e.get("population")),
+                "obligation": {"True": True, "False": False}.get(obliged or ""),
+                "logo": images.image_display_url(group.image_url),
+                "color": theming.theme_for(e.get("primary_color")).primary,
+                "datasets": counts.get(group.id, 0),
+            }
+        )
+    if sort == "population":
+        items.sort(key=lambda i: (-(i["population"] or -1), i["title"].lower()))
+    elif sort == "datasets":
+        items.sort(key=lambda i: (-i["datasets"], i["title"].lower()))
+    else:
+        items.sort(key=lambda i: i["title"].lower())
+    return items

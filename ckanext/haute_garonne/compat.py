@@ -1,0 +1,54 @@
+"""Differences between CKAN 2.11 and 2.12 that our queries meet.
+
+CKAN 2.11 keeps organisation extras in a ``group_extra`` table; CKAN 2.12
+keeps them in a JSONB ``extras`` column of ``group``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ckan import model
+
+__all__ = ["groups_with_extra", "organization_extras"]
+
+_TABLE = getattr(model, "GroupExtra", None)
+
+
+def organization_extras(group_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The extras of many groups at once, by group id (one query)."""
+    ids = list(group_ids)
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    if not ids:
+        return found
+    if _TABLE is None:
+        for group_id, extras in model.Session.query(
+            model.Group.id, model.Group.extras
+        ).filter(model.Group.id.in_(ids)):
+            found[group_id] = dict(extras or {})
+        return found
+    rows = (
+        model.Session.query(_TABLE.group_id, _TABLE.key, _TABLE.value)
+        .filter(_TABLE.state == "active")
+        .filter(_TABLE.group_id.in_(ids))
+    )
+    for group_id, key, value in rows:
+        found[group_id][key] = value
+    return found
+
+
+def groups_with_extra(key: str, value: str) -> list[tuple[str, str]]:
+    """(id, title) of the undeleted organisations whose extra ``key`` is ``value``."""
+    query = model.Session.query(model.Group.id, model.Group.title)
+    if _TABLE is None:
+        query = query.filter(model.Group.extras[key].astext == value)
+    else:
+        query = query.join(_TABLE, _TABLE.group_id == model.Group.id).filter(
+            _TABLE.key == key, _TABLE.value == value, _TABLE.state == "active"
+        )
+    return (
+        query.filter(model.Group.state != "deleted")
+        .filter(model.Group.is_organization.is_(True))
+        .all()
+    )

@@ -15,7 +15,7 @@ from ckan import model
 
 from ckanext.haute_garonne import compat, images, theming
 
-__all__ = ["SORTS", "list_collectivites"]
+__all__ = ["SORTS", "flag", "list_collectivites"]
 
 SORTS = ("title", "population", "datasets")
 
@@ -32,6 +32,13 @@ def _dataset_counts() -> dict[str, int]:
     )
     items = result["search_facets"].get("owner_org", {}).get("items", [])
     return {item["name"]: item["count"] for item in items}
+
+
+def flag(value: Any) -> bool | None:
+    """A stored boolean extra ("True", "true", "False"...), None if unset."""
+    if value is None or value == "":
+        return None
+    return str(value).strip().lower() in ("true", "1", "yes")
 
 
 def _int(value: Any) -> int | None:
@@ -64,10 +71,10 @@ def list_collectivites(
         e = extras[group.id]
         if kind and e.get("kind") != kind:
             continue
-        obliged = e.get("open_data_obligation")
-        if obligation == "yes" and obliged != "True":
+        obliged = flag(e.get("open_data_obligation"))
+        if obligation == "yes" and obliged is not True:
             continue
-        if obligation == "no" and obliged == "True":
+        if obligation == "no" and obliged is True:
             continue
         title = group.title or group.name
         if needle and needle not in title.lower() and needle not in group.name:
@@ -80,7 +87,7 @@ def list_collectivites(
                 "kind": e.get("kind"),
                 "siren": e.get("siren"),
                 "population": _int(e.get("population")),
-                "obligation": {"True": True, "False": False}.get(obliged or ""),
+                "obligation": obliged,
                 "logo": images.image_display_url(group.image_url),
                 "color": theming.theme_for(e.get("primary_color")).primary,
                 "datasets": counts.get(group.id, 0),

@@ -3,6 +3,7 @@ domain packages."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -200,6 +201,8 @@ def haute_garonne_collectivite(org_id: str | None) -> dict[str, Any] | None:
     names, checked image URLs, tagline and theme."""
     from ckan import model
 
+    from ckanext.haute_garonne.collectivites import flag
+
     group = model.Group.get(org_id) if org_id else None
     if group is None or not group.is_organization or group.state != "active":
         return None
@@ -213,7 +216,7 @@ def haute_garonne_collectivite(org_id: str | None) -> dict[str, Any] | None:
         "tagline": extras.get("tagline"),
         "logo": images.image_display_url(group.image_url),
         "banner": images.image_display_url(extras.get("banner_url")),
-        "obligation": extras.get("open_data_obligation") == "True",
+        "obligation": flag(extras.get("open_data_obligation")) is True,
         "theme": theming.theme_for(
             extras.get("primary_color"), extras.get("secondary_color")
         ),
@@ -248,3 +251,10 @@ def haute_garonne_home_collectivites(limit: int = 12) -> list[dict[str, Any]]:
     from ckanext.haute_garonne.collectivites import list_collectivites
 
     return [c for c in list_collectivites(sort="datasets") if c["datasets"]][:limit]
+
+
+def haute_garonne_safe_url(value: Any) -> str | None:
+    """``value`` if it is an http(s) URL, else None: what a link may point to."""
+    if isinstance(value, str) and re.match(r"^https?://[^\s\"'<>`\\]+$", value):
+        return value
+    return None

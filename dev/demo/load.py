@@ -11,6 +11,7 @@ it is. Prints the demo accounts.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import mimetypes
 import os
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import demo_images as images  # next to this script
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
@@ -35,6 +37,7 @@ EDITOR_PASSWORD = "Editeur-Demo-31"
 
 KIND_LABELS = {
     "departement": "Département",
+    "communaute_communes": "Communauté de communes",
     "communaute_agglomeration": "Communauté d'agglomération",
     "commune": "Commune",
 }
@@ -44,6 +47,46 @@ IDENTITY = ("kind", "siren", "insee", "epci_siren", "population")
 def collectivites() -> Iterator[dict[str, str]]:
     with (HERE / "collectivites.csv").open(encoding="utf-8") as f:
         yield from csv.DictReader(f)
+
+
+def themes() -> dict[str, dict[str, str]]:
+    with (HERE / "themes.csv").open(encoding="utf-8") as f:
+        return {row["name"]: row for row in csv.DictReader(f)}
+
+
+def organization_fields(org: dict[str, str]) -> dict[str, Any]:
+    """A collectivité's identity and theme, as our organisation schema has them."""
+    look = themes().get(org["name"], {})
+    fields = {k: org[k] for k in IDENTITY if org[k]}
+    fields.update({k: v for k, v in look.items() if v and k != "name"})
+    return {
+        "name": org["name"],
+        "title": org["title"],
+        "description": f"{KIND_LABELS[org['kind']]} — SIREN {org['siren']}",
+        **fields,
+    }
+
+
+def _image(data: bytes, name: str) -> FileStorage:
+    return FileStorage(io.BytesIO(data), name, content_type="image/png")
+
+
+def theme(group: dict[str, Any], org: dict[str, str]) -> dict[str, Any]:
+    """Bring identity and colours up to date; draw a logo and a banner for a
+    collectivité that has none."""
+    patch = {"id": group["id"], **organization_fields(org)}
+    look = themes().get(org["name"], {})
+    primary = look.get("primary_color") or "#005a8c"
+    secondary = look.get("secondary_color") or "#e5f0f7"
+    if not group.get("image_url"):
+        patch["image_upload"] = _image(
+            images.logo(org["title"], primary, secondary), f"logo-{org['name']}.png"
+        )
+    if not group.get("banner_url"):
+        patch["banner_upload"] = _image(
+            images.banner(primary, secondary), f"banniere-{org['name']}.png"
+        )
+    return tk.get_action("organization_patch")(_context(), patch)
 
 
 def _context() -> dict[str, Any]:
@@ -79,17 +122,10 @@ def load_users_and_organizations() -> tuple[
 
     organizations = {}
     for org in collectivites():
-        extras = [{"key": k, "value": org[k]} for k in IDENTITY if org[k]]
         group, created = ensure(
-            "organization_show",
-            "organization_create",
-            {
-                "name": org["name"],
-                "title": org["title"],
-                "description": f"{KIND_LABELS[org['kind']]} — SIREN {org['siren']}",
-                "extras": extras,
-            },
+            "organization_show", "organization_create", organization_fields(org)
         )
+        group = theme(group, org)
         organizations[org["name"]] = group
         editor_name = f"editeur-{org['name']}"
         editor, _ = ensure(

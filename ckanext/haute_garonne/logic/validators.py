@@ -23,6 +23,7 @@ from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.validation.checks import commune_codes
 
 __all__ = [
+    "haute_garonne_choice",
     "haute_garonne_color",
     "haute_garonne_count",
     "haute_garonne_default_from_field",
@@ -283,12 +284,12 @@ def haute_garonne_siren_unique(
     value = data.get(key)
     if _empty(value) or errors.get(key):
         return
+    # The organisation being updated, given by id or by name.
     own = data.get(("id",))
-    group = context.get("group")
-    if _empty(own) and group is not None:
-        own = group.id
+    group = context.get("group") or (model.Group.get(own) if not _empty(own) else None)
+    own_id = group.id if group is not None else own
     for group_id, title in compat.groups_with_extra("siren", str(value)):
-        if group_id != own:
+        if group_id != own_id:
             errors[key].append(
                 tk._("This SIREN is already that of {title}.").format(title=title)
             )
@@ -333,7 +334,12 @@ def haute_garonne_open_data_obligation(
     agents (décret 2016-1922); unknown while a figure is missing."""
 
     def number(name: str) -> int | None:
-        value = data.get((name,))
+        # navl runs fields in alphabetical order: "population" is not
+        # converted yet when this field is.
+        try:
+            value = haute_garonne_count(data.get((name,)), context)
+        except tk.Invalid:
+            return None
         return value if isinstance(value, int) else None
 
     population, agents = number("population"), number("agents")
@@ -409,5 +415,25 @@ def haute_garonne_plain_text(
                 )
             )
         return text
+
+    return validator
+
+
+@scheming_validator
+def haute_garonne_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """One of the field's choices, with a message that names them in words."""
+    from ckanext.scheming.helpers import scheming_language_text
+
+    choices = {c["value"]: c["label"] for c in field.get("choices", [])}
+
+    def validator(value: Any, context: Context) -> Any:
+        if _empty(value) or value in choices:
+            return value
+        names = ", ".join(scheming_language_text(label) for label in choices.values())
+        raise tk.Invalid(
+            tk._("Value not allowed: {value}. Choose one of: {names}.").format(
+                value=str(value)[:40], names=names
+            )
+        )
 
     return validator

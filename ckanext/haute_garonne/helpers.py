@@ -201,7 +201,7 @@ def haute_garonne_collectivite(org_id: str | None) -> dict[str, Any] | None:
     names, checked image URLs, tagline and theme."""
     from ckan import model
 
-    from ckanext.haute_garonne.collectivites import flag
+    from ckanext.haute_garonne.directory import flag
 
     group = model.Group.get(org_id) if org_id else None
     if group is None or not group.is_organization or group.state != "active":
@@ -248,7 +248,7 @@ def haute_garonne_number(value: Any) -> str:
 
 def haute_garonne_home_collectivites(limit: int = 12) -> list[dict[str, Any]]:
     """The collectivités that publish most, for the home page."""
-    from ckanext.haute_garonne.collectivites import list_collectivites
+    from ckanext.haute_garonne.directory import list_collectivites
 
     return [c for c in list_collectivites(sort="datasets") if c["datasets"]][:limit]
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
-from ckanext.haute_garonne import collectivites as collectivites_list
+from ckanext.haute_garonne import directory
 from ckanext.haute_garonne.helpers import KIND_LABELS
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.types import SchemaVersion
@@ -123,9 +123,9 @@ def collectivites() -> str:
         kind = ""
     if obligation not in ("", "yes", "no"):
         obligation = ""
-    if sort not in collectivites_list.SORTS:
+    if sort not in directory.SORTS:
         sort = "title"
-    items = collectivites_list.list_collectivites(
+    items = directory.list_collectivites(
         q=q, kind=kind, obligation=obligation, sort=sort
     )
     params = {

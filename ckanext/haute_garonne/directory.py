@@ -1,4 +1,4 @@
-"""The list of collectivités: identity, theme colour and dataset counts, for
+"""The directory of collectivités: identity, theme colour and dataset counts, for
 the organisation list (filters by kind and obligation) and the home page.
 
 One query for the organisations and their extras, one search for the number

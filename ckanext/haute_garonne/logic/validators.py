@@ -22,6 +22,7 @@ from ckanext.haute_garonne.standards import registry
 
 __all__ = [
     "haute_garonne_default_from_field",
+    "haute_garonne_iso_datetime",
     "haute_garonne_license",
     "haute_garonne_resource_scdl_standard",
     "haute_garonne_resource_scdl_version",
@@ -231,3 +232,24 @@ def haute_garonne_resource_scdl_version(
 ) -> Validator:
     """A file's own version (optional: inherited from the dataset)."""
     return _version_validator(optional=True)
+
+
+def haute_garonne_iso_datetime(value: Any) -> str:
+    """An ISO 8601 date or date and time (e.g. ``2026-01-31`` or
+    ``2026-01-31T08:00:00+01:00``), as the UTC date and time Solr reads."""
+    import datetime
+
+    from dateutil.parser import isoparse
+
+    try:
+        parsed = isoparse(str(value).strip())
+    except (ValueError, OverflowError) as e:
+        raise tk.Invalid(
+            tk._(
+                "Not an ISO 8601 date or date and time, e.g. 2026-01-31 or "
+                "2026-01-31T08:00:00Z: {value}"
+            ).format(value=value)
+        ) from e
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -13,9 +13,8 @@ It maps only what the stock profile does not, or does not the way harvesters
 - the standard an SCDL file follows: ``dct:conformsTo`` with the exact
   versioned schema.data.gouv.fr URL, on its distribution (and the dataset's
   own standard version on the dataset);
-- distributions: a stable identifier, the portal page as ``dcat:accessURL``,
-  a direct file link as ``dcat:downloadURL``, format and media type as EU and
-  IANA URIs;
+- distributions: a stable identifier, a direct file link as
+  ``dcat:downloadURL``, format and media type as EU and IANA URIs;
 - classes on linked nodes (themes, language, licences…), as DCAT-AP's range
   shapes expect.
 
@@ -121,7 +120,7 @@ class HauteGaronneDCATProfile(RDFProfile):
             self._typed(dataset_ref, DCT.conformsTo, own.url, DCT.Standard)
 
         for resource_dict in dataset_dict.get("resources", []):
-            self._distribution(dataset_dict, resource_dict, licence, site)
+            self._distribution(dataset_dict, resource_dict, licence)
 
     def _theme_labels(self) -> dict[str, dict[str, str]]:
         """EU theme URI -> its labels by language, from our scheming preset
@@ -196,30 +195,23 @@ class HauteGaronneDCATProfile(RDFProfile):
         dataset_dict: dict[str, Any],
         resource_dict: dict[str, Any],
         licence: tuple[str, str] | None,
-        site: str,
     ) -> None:
         g = self.g
         distribution = URIRef(resource_uri(resource_dict))
         g.set((distribution, DCT.identifier, Literal(resource_dict["id"])))
         self._licence(distribution, licence)
 
-        # The portal's page of the file, and the file itself.
+        # The file itself (the stock profile's dcat:accessURL is its URL too).
         url = resource_dict.get("url") or ""
         fmt = (resource_dict.get("format") or "").strip()
-        for old in list(g.objects(distribution, DCAT.accessURL)):
-            g.remove((distribution, DCAT.accessURL, old))
-        page = (
-            f"{site}/{dataset_dict.get('type') or 'dataset'}/{dataset_dict['id']}"
-            f"/resource/{resource_dict['id']}"
-        )
-        g.add((distribution, DCAT.accessURL, URIRef(page)))
-        g.add((URIRef(page), RDF.type, RDFS.Resource))
         is_file = resource_dict.get("url_type") == "upload" or (
             fmt.upper() not in _NOT_FILES
         )
-        if url.startswith(("http://", "https://")) and is_file:
-            g.set((distribution, DCAT.downloadURL, URIRef(url)))
+        if url.startswith(("http://", "https://")):
+            # DCAT-AP's range shapes want the class of the linked resource.
             g.add((URIRef(url), RDF.type, RDFS.Resource))
+            if is_file:
+                g.set((distribution, DCAT.downloadURL, URIRef(url)))
 
         # Format and media type as URIs of the EU and IANA vocabularies.
         file_type = uris.file_type_uri(fmt)

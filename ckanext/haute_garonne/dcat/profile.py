@@ -144,7 +144,7 @@ class HauteGaronneDCATProfile(RDFProfile):
         fallback = publisher_uri_organization_fallback(dataset_dict)
         for old in list(g.objects(dataset_ref, DCT.publisher)):
             g.remove((dataset_ref, DCT.publisher, old))
-            if str(old) == fallback:
+            if str(old) == fallback and (old, RDF.type, FOAF.Agent) in g:
                 g.remove((old, None, None))
         g.add((dataset_ref, DCT.publisher, self.agent(who)))
 
@@ -187,8 +187,9 @@ class HauteGaronneDCATProfile(RDFProfile):
         uri, title = licence
         ref = URIRef(uri)
         g.add((subject, DCT.license, ref))
-        g.add((ref, RDF.type, DCT.LicenseDocument))
-        g.set((ref, DCT.title, Literal(title)))
+        if (ref, RDF.type, DCT.LicenseDocument) not in g:
+            g.add((ref, RDF.type, DCT.LicenseDocument))
+            g.add((ref, DCT.title, Literal(title)))
 
     def _distribution(
         self,
@@ -198,7 +199,7 @@ class HauteGaronneDCATProfile(RDFProfile):
     ) -> None:
         g = self.g
         distribution = URIRef(resource_uri(resource_dict))
-        g.set((distribution, DCT.identifier, Literal(resource_dict["id"])))
+        g.add((distribution, DCT.identifier, Literal(resource_dict["id"])))
         self._licence(distribution, licence)
 
         # The file itself (the stock profile's dcat:accessURL is its URL too).

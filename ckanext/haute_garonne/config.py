@@ -38,3 +38,8 @@ def validation_max_errors() -> int:
 
 def validation_hide_invalid() -> bool:
     return tk.config["ckanext.haute_garonne.validation.hide_invalid"]
+
+
+def dcat_datasets_per_page() -> int:
+    """Datasets per page of a DCAT catalogue: ckanext-dcat's own option."""
+    return tk.config["ckanext.dcat.datasets_per_page"]

@@ -86,9 +86,16 @@ class ResourceValidation(tk.BaseModel):  # type: ignore[misc]
 
 def hidden_resource_ids(package_id: str) -> set[str]:
     """Resources of a dataset whose latest validation failed."""
+    return hidden_resource_ids_of([package_id])
+
+
+def hidden_resource_ids_of(package_ids: list[str]) -> set[str]:
+    """Resources of these datasets whose latest validation failed, in one query."""
+    if not package_ids:
+        return set()
     rows = (
         model.Session.query(ResourceValidation.resource_id, ResourceValidation.status)
-        .filter(ResourceValidation.package_id == package_id)
+        .filter(ResourceValidation.package_id.in_(package_ids))
         .order_by(ResourceValidation.resource_id, ResourceValidation.created.desc())
         .distinct(ResourceValidation.resource_id)
         .all()

@@ -59,3 +59,18 @@ class DatasetType:
 
 
 FieldDoc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Collectivite:
+    """The identity of a collectivité, read from its organisation."""
+
+    id: str
+    name: str
+    title: str
+    kind: str = ""  # commune, communaute_communes, …, departement, syndicat, autre
+    siren: str = ""  # 9 digits
+    insee: tuple[str, ...] = ()  # INSEE codes of its territory
+    epci_siren: str = ""
+    website: str = ""
+    email: str = ""

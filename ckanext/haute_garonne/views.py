@@ -212,3 +212,111 @@ def validation_report(package_type: str, id: str, resource_id: str) -> str:
             "page": page,
         },
     )
+
+
+# DCAT feeds ----------------------------------------------------------------
+# ckanext-dcat's own endpoints are turned off (ckanext.dcat.enable_rdf_endpoints
+# = false): these serve the same URLs through our public-only catalogue, with
+# a 400 (not dcat's 409) for a bad parameter.
+
+_FEED_FORMATS = "any(ttl,rdf,xml,jsonld,n3)"
+_MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "n3": "text/n3",
+}
+
+
+def _rdf(body: str, fmt: str) -> Response:
+    return Response(body, mimetype=_MEDIA_TYPES[fmt])
+
+
+def _feed_error(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _negotiated() -> str:
+    """The RDF format the Accept header asks for; Turtle by default."""
+    from ckanext.dcat.utils import parse_accept_header
+
+    return parse_accept_header(tk.request.headers.get("Accept", "")) or "ttl"
+
+
+def _error_text(error: tk.ValidationError) -> str:
+    return "; ".join(
+        f"{field}: {' '.join(map(str, messages))}"
+        for field, messages in error.error_dict.items()
+    )
+
+
+def _catalog(fmt: str, organization: str | None = None) -> Response:
+    args = tk.request.args
+    data_dict = {
+        "format": fmt,
+        "page": args.get("page") or 1,
+        "modified_since": args.get("modified_since") or "",
+        "q": args.get("q") or "",
+    }
+    if organization:
+        data_dict["organization"] = organization
+    if args.get("profiles"):
+        data_dict["profiles"] = args["profiles"].split(",")
+    try:
+        body = tk.get_action("haute_garonne_dcat_catalog_show")({}, data_dict)
+    except tk.ValidationError as e:
+        return _feed_error(400, _error_text(e))
+    except tk.ObjectNotFound as e:
+        return _feed_error(404, str(e.message or tk._("Not found")))
+    return _rdf(body, fmt)
+
+
+@haute_garonne.route(f"/catalog.<{_FEED_FORMATS}:fmt>")
+def dcat_catalog(fmt: str) -> Response:
+    return _catalog(fmt)
+
+
+@haute_garonne.route("/catalog")
+def dcat_catalog_negotiated() -> Response:
+    return _catalog(_negotiated())
+
+
+@haute_garonne.route(f"/organization/<id>/catalog.<{_FEED_FORMATS}:fmt>")
+def dcat_organization_catalog(id: str, fmt: str) -> Response:
+    return _catalog(fmt, id)
+
+
+@haute_garonne.route("/organization/<id>/catalog")
+def dcat_organization_catalog_negotiated(id: str) -> Response:
+    return _catalog(_negotiated(), id)
+
+
+def dcat_dataset(id: str, fmt: str) -> Response:
+    from ckanext.dcat.exceptions import RDFProfileException
+
+    profiles = tk.request.args.get("profiles")
+    try:
+        body = tk.get_action("dcat_dataset_show")(
+            {},
+            {
+                "id": id,
+                "format": fmt,
+                "profiles": profiles.split(",") if profiles else None,
+            },
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return _feed_error(404, tk._("Dataset not found"))
+    except RDFProfileException as e:
+        return _feed_error(400, str(e))
+    return _rdf(body, fmt)
+
+
+# One static rule per dataset type, so that it wins over the type's own
+# /<type>/<id> page (a dynamic first segment would lose).
+for _type in _TYPES.split(","):
+    haute_garonne.add_url_rule(
+        f"/{_type}/<id>.<{_FEED_FORMATS}:fmt>",
+        endpoint=f"dcat_dataset_{_type}",
+        view_func=dcat_dataset,
+    )

@@ -278,3 +278,95 @@ def organization_update(next_action: Any, context: Context, data_dict: DataDict)
     group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
     old = group.extras.get("banner_url") if group is not None else None
     return _with_banner(next_action, context, data_dict, old)
+@tk.side_effect_free
+@validate(schema.dcat_catalog_show)
+def haute_garonne_dcat_catalog_show(context: Context, data_dict: DataDict) -> str:
+    """One page of the DCAT-AP catalogue of the portal, or of a collectivité.
+
+    What an anonymous visitor may see only, whoever asks: no private, draft
+    or deleted dataset, and no SCDL file hidden because its validation failed.
+
+    :param format: ``ttl`` (default), ``rdf``, ``xml``, ``jsonld`` or ``n3``
+    :type format: string
+    :param page: page number, from 1 (optional)
+    :type page: int
+    :param modified_since: only the datasets modified since this ISO 8601
+        date or date and time, e.g. ``2026-01-31`` (optional)
+    :type modified_since: string
+    :param organization: the collectivité's name or id: its own catalogue,
+        with it as publisher (optional)
+    :type organization: string
+    :param q: a search query, as for package_search (optional)
+    :type q: string
+    :param profiles: the DCAT profiles to use, instead of the configured ones
+        (optional)
+    :type profiles: list of strings
+    :returns: the serialised catalogue page, with Hydra paging
+    :rtype: string
+    """
+    from ckanext.dcat.exceptions import RDFProfileException
+
+    from ckanext.haute_garonne.dcat import feeds
+
+    tk.check_access("haute_garonne_dcat_catalog_show", context, data_dict)
+    organization = None
+    if data_dict.get("organization"):
+        organization = tk.get_action("organization_show")(
+            {"ignore_auth": True},
+            {"id": data_dict["organization"], "include_datasets": False},
+        )
+        if organization.get("state") != "active":
+            raise tk.ObjectNotFound(tk._("No such collectivité"))
+    try:
+        return feeds.catalog(
+            data_dict.get("format") or "ttl",
+            page=data_dict.get("page") or 1,
+            modified_since=data_dict.get("modified_since"),
+            organization=organization,
+            q=data_dict.get("q"),
+            profiles=data_dict.get("profiles"),
+        )
+    except RDFProfileException as e:
+        raise tk.ValidationError({"profiles": [str(e)]}) from e
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_show(next_action: Any, context: Context, data_dict: DataDict) -> str:
+    """ckanext-dcat's catalogue (content negotiation on ``/``) is ours: the
+    public view of the datasets, whoever asks. (Named after the dcat action
+    it replaces; the stock one would show an editor's hidden files.)"""
+    tk.check_access("dcat_catalog_show", context, data_dict)
+    return _public_catalog(data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_search(next_action: Any, context: Context, data_dict: DataDict) -> str:
+    """As dcat_catalog_show: the public view, whoever asks."""
+    tk.check_access("dcat_catalog_search", context, data_dict)
+    return _public_catalog(data_dict)
+
+
+def _public_catalog(data_dict: DataDict) -> str:
+    profiles = data_dict.get("profiles")
+    return tk.get_action("haute_garonne_dcat_catalog_show")(
+        {},
+        {
+            "format": data_dict.get("format") or "ttl",
+            "page": data_dict.get("page") or 1,
+            "modified_since": data_dict.get("modified_since") or "",
+            "q": data_dict.get("q") or "",
+            **({"profiles": profiles} if profiles else {}),
+        },
+    )
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_dataset_show(next_action: Any, context: Context, data_dict: DataDict) -> str:
+    """A dataset's DCAT graph, always as an anonymous visitor sees it: a
+    private, draft or deleted dataset is not found, and SCDL files hidden
+    because their validation failed are left out, whoever asks."""
+    tk.check_access("dcat_dataset_show", context, data_dict)
+    return next_action({"user": ""}, data_dict)

@@ -70,3 +70,11 @@ def resource_show(next_auth: Any, context: Context, data_dict: DataDict) -> Auth
             "This file does not follow its standard and is hidden until it is fixed."
         ),
     }
+
+
+@tk.auth_allow_anonymous_access
+def haute_garonne_dcat_catalog_show(
+    context: Context, data_dict: DataDict
+) -> AuthResult:
+    """The catalogues are public: they show public datasets only."""
+    return {"success": True}

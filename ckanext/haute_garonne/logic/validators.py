@@ -30,6 +30,7 @@ __all__ = [
     "haute_garonne_http_url",
     "haute_garonne_image_url",
     "haute_garonne_insee_codes",
+    "haute_garonne_iso_datetime",
     "haute_garonne_license",
     "haute_garonne_open_data_obligation",
     "haute_garonne_plain_text",
@@ -437,3 +438,22 @@ def haute_garonne_choice(field: dict[str, Any], schema: dict[str, Any]) -> Valid
         )
 
     return validator
+def haute_garonne_iso_datetime(value: Any) -> str:
+    """An ISO 8601 date or date and time (e.g. ``2026-01-31`` or
+    ``2026-01-31T08:00:00+01:00``), as the UTC date and time Solr reads."""
+    import datetime
+
+    from dateutil.parser import isoparse
+
+    try:
+        parsed = isoparse(str(value).strip())
+    except (ValueError, OverflowError) as e:
+        raise tk.Invalid(
+            tk._(
+                "Not an ISO 8601 date or date and time, e.g. 2026-01-31 or "
+                "2026-01-31T08:00:00Z: {value}"
+            ).format(value=value)
+        ) from e
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")

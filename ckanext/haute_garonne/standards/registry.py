@@ -221,3 +221,10 @@ def schema_version_for(
     if resource.get("scdl_standard") and not resource.get("scdl_version"):
         version = None  # another standard than the dataset's: its latest
     return standard.version(version) if version else standard.latest
+
+
+def version_for_url(url: str) -> SchemaVersion | None:
+    """The standard version whose canonical URL is ``url``, if we know it."""
+    return next(
+        (v for s in standards().values() for v in s.versions if v.url == url), None
+    )

@@ -1,0 +1,180 @@
+"""Benchmark of the DCAT catalogue: our profile against stock DCAT-AP 3.
+
+Fills the *test* portal (the database, Solr core and storage of test.ini,
+wiped first) with 2,000 datasets of every type spread over 20 collectivités,
+each with one file, then times in the same run, for each set of profiles:
+
+- one catalogue page of 100 datasets (``page``: median of several runs);
+- the full walk of every page, as a harvester does (``walk``).
+
+Both go through the same catalogue action (search, public view, Hydra
+paging, Turtle serialisation); only the profiles differ:
+``euro_dcat_ap_3`` alone (``stock``) or ``euro_dcat_ap_3 haute_garonne``
+(``ours``). The target is a ratio of at most 1.3.
+
+Usage (the services of `make test` must run; pass their ports)::
+
+    CKAN_SQLALCHEMY_URL=postgresql://ckan_default:pass@127.0.0.1:5432/ckan_test \\
+    CKAN_SOLR_URL=http://127.0.0.1:8983/solr/ckan_test \\
+    CKAN_REDIS_URL=redis://127.0.0.1:6379/1 \\
+        .venvs/ckan-2.12/bin/python bench/dcat.py [--datasets 2000] [--runs 5]
+
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = {
+    "stock": ["euro_dcat_ap_3"],
+    "ours": ["euro_dcat_ap_3", "haute_garonne"],
+}
+TYPES = ("dataset", "deliberations", "subventions", "marches", "adresses", "prenoms")
+ANNUAL = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
+
+
+def _app():
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    return make_app(load_config(str(ROOT / "test.ini")))
+
+
+def fill(count: int) -> None:
+    """Wipe the test portal and create ``count`` datasets with one file."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+    from ckan.lib import search
+
+    model.repo.delete_all()
+    search.clear_all()
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    orgs = []
+    for n in range(20):
+        orgs.append(
+            tk.get_action("organization_create")(
+                {"user": site_user["name"]},
+                {
+                    "name": f"commune-{n}",
+                    "title": f"Commune {n}",
+                    "extras": [
+                        {"key": "kind", "value": "commune"},
+                        {"key": "siren", "value": f"2131{n:05d}"},
+                        {"key": "insee", "value": f"31{n + 1:03d}"},
+                    ],
+                },
+            )
+        )
+    tk.config["ckan.search.solr_commit"] = False
+    started = time.perf_counter()
+    for n in range(count):
+        dataset_type = TYPES[n % len(TYPES)]
+        tk.get_action("package_create")(
+            # The demo loader's flag: save the files, validate them later.
+            {"user": site_user["name"], "haute_garonne_defer_validation": True},
+            {
+                "type": dataset_type,
+                "name": f"jeu-{n}",
+                "title": f"Jeu de données {n}",
+                "notes": "Données publiées par la collectivité.",
+                "owner_org": orgs[n % len(orgs)]["id"],
+                "frequency": ANNUAL,
+                "tag_string": "bench,scdl",
+                "resources": [
+                    {
+                        "url": f"https://data.example/{dataset_type}-{n}.csv",
+                        "name": f"Fichier {n}",
+                        "format": "CSV",
+                    }
+                ],
+            },
+        )
+        if n % 200 == 199:
+            print(
+                f"  {n + 1} datasets ({time.perf_counter() - started:.0f} s)",
+                file=sys.stderr,
+            )
+    search.commit()
+    tk.config["ckan.search.solr_commit"] = True
+    # The validations queued by the loader are not needed here.
+    from ckan.lib import jobs
+
+    jobs.get_queue().empty()
+
+
+def _page(profiles: list[str], page: int) -> str:
+    import ckan.plugins.toolkit as tk
+
+    return tk.get_action("haute_garonne_dcat_catalog_show")(
+        {}, {"format": "ttl", "page": page, "profiles": profiles}
+    )
+
+
+def _walk(profiles: list[str]) -> int:
+    import ckan.plugins.toolkit as tk
+
+    page = 1
+    while True:
+        try:
+            _page(profiles, page)
+        except tk.ObjectNotFound:  # past the last page
+            return page - 1
+        page += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the datasets already there"
+    )
+    args = parser.parse_args(argv)
+
+    app = _app()
+    with app._wsgi_app.test_request_context():
+        if not args.keep:
+            fill(args.datasets)
+        results: dict[str, dict[str, float]] = {}
+        for profiles in PROFILES.values():
+            _page(profiles, 1)  # warm up: imports, schemas, caches
+        for name, profiles in PROFILES.items():
+            pages = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                _page(profiles, 1)
+                pages.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            count = _walk(profiles)
+            walk = time.perf_counter() - started
+            results[name] = {
+                "page": statistics.median(pages),
+                "walk": walk,
+                "pages": count,
+            }
+    lines = [
+        f"{args.datasets} datasets, 100 per page, Turtle; page = median of {args.runs} runs",
+        "",
+        "| profiles | one page (s) | full walk (s) | pages | page ratio | walk ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    stock = results["stock"]
+    for name, result in results.items():
+        lines.append(
+            f"| {' '.join(PROFILES[name])} | {result['page']:.2f} | "
+            f"{result['walk']:.1f} | {result['pages']:.0f} | "
+            f"{result['page'] / stock['page']:.2f}x | "
+            f"{result['walk'] / stock['walk']:.2f}x |"
+        )
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""The DCAT catalogues harvesters read: the whole portal's and one per
+collectivité, paged with Hydra.
+
+A feed only ever shows what an anonymous visitor sees, whoever asks: public
+and active datasets, without the SCDL files whose validation failed. It is
+built from one search per page, one query for the hidden files of the page
+and one for the identity of its collectivités.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from rdflib import URIRef
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import catalog_uri
+
+from ckanext.haute_garonne import collectivites, config
+from ckanext.haute_garonne.dcat.profile import IDENTITY_KEY
+from ckanext.haute_garonne.model import hidden_resource_ids_of
+from ckanext.haute_garonne.types import Collectivite
+
+# Formats of the endpoints (file extensions), as ckanext-dcat names them.
+FORMATS = ("ttl", "rdf", "xml", "jsonld", "n3")
+
+
+class CatalogSerializer(RDFSerializer):
+    """ckanext-dcat's serializer, for a catalogue whose URI is not the
+    portal's (a collectivité's catalogue)."""
+
+    def graph_from_catalog(self, catalog_dict: dict[str, Any] | None = None) -> URIRef:
+        uri = (catalog_dict or {}).get("uri") or catalog_uri()
+        catalog_ref = URIRef(uri)
+        for profile_class in self._profiles:
+            profile = profile_class(self.g, compatibility_mode=self.compatibility_mode)
+            profile.graph_from_catalog(catalog_dict, catalog_ref)
+        return catalog_ref
+
+
+def feed_url(fmt: str, organization: str | None = None, **params: Any) -> str:
+    site = tk.config.get("ckan.site_url").rstrip("/")
+    path = f"/organization/{organization}/catalog" if organization else "/catalog"
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{site}{path}.{fmt}" + (f"?{query}" if query else "")
+
+
+def _identities(datasets: list[dict[str, Any]]) -> dict[str, Collectivite]:
+    """The collectivités of a page's datasets, in one query."""
+    ids = {d["owner_org"] for d in datasets if d.get("owner_org")}
+    if not ids:
+        return {}
+    groups = model.Session.query(model.Group).filter(model.Group.id.in_(ids)).all()
+    return {
+        g.id: collectivites.identity(
+            {
+                "id": g.id,
+                "name": g.name,
+                "title": g.title,
+                "extras": [{"key": k, "value": v} for k, v in g.extras.items()],
+            }
+        )
+        for g in groups
+    }
+
+
+def public_view(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The datasets as the public sees them: without their hidden files, and
+    with the identity of their collectivité."""
+    hidden = (
+        hidden_resource_ids_of([d["id"] for d in datasets])
+        if config.validation_hide_invalid()
+        else set()
+    )
+    identities = _identities(datasets)
+    for dataset in datasets:
+        if hidden:
+            dataset["resources"] = [
+                r for r in dataset.get("resources", []) if r["id"] not in hidden
+            ]
+            dataset["num_resources"] = len(dataset["resources"])
+        org = dataset.get("organization")
+        if org and org.get("id") in identities:
+            dataset["organization"] = {**org, IDENTITY_KEY: identities[org["id"]]}
+    return datasets
+
+
+def portal_publisher() -> Collectivite | None:
+    """The département that runs the portal, if it has its organisation."""
+    code = config.department_code()
+    query = (
+        model.Session.query(model.Group)
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+    )
+    for group in query:
+        found = collectivites.identity(
+            {
+                "id": group.id,
+                "name": group.name,
+                "title": group.title,
+                "extras": [{"key": k, "value": v} for k, v in group.extras.items()],
+            }
+        )
+        if found.kind == "departement" and code in found.insee:
+            return found
+    return None
+
+
+def _pagination(count: int, page: int, per_page: int, url: Any) -> dict[str, Any]:
+    if count == 0:
+        return {}
+    last = max(1, math.ceil(count / per_page))
+    info: dict[str, Any] = {
+        "count": count,
+        "items_per_page": per_page,
+        "current": url(page),
+        "first": url(1),
+        "last": url(last),
+    }
+    if page > 1:
+        info["previous"] = url(page - 1)
+    if page < last:
+        info["next"] = url(page + 1)
+    return info
+
+
+def catalog(
+    fmt: str,
+    page: int = 1,
+    modified_since: str | None = None,
+    organization: dict[str, Any] | None = None,
+    q: str | None = None,
+    profiles: list[str] | None = None,
+) -> str:
+    """One page of the portal's catalogue, or of a collectivité's.
+
+    ``modified_since`` is an ISO 8601 UTC date and time as Solr reads it.
+    Raises ``ObjectNotFound`` for a page past the last one.
+    """
+    per_page = config.dcat_datasets_per_page()
+    fq = ["-dataset_type:harvest", "-dataset_type:showcase"]
+    if organization:
+        fq.append(f'owner_org:"{organization["id"]}"')
+    if modified_since:
+        fq.append(f"metadata_modified:[{modified_since} TO NOW]")
+    found = tk.get_action("package_search")(
+        {"ignore_auth": True},
+        {
+            "q": q or "*:*",
+            "fq_list": fq,
+            "rows": per_page,
+            "start": per_page * (page - 1),
+            "sort": "metadata_modified desc",
+            "include_private": False,
+            "include_drafts": False,
+        },
+    )
+    if page > 1 and page > math.ceil(found["count"] / per_page):
+        raise tk.ObjectNotFound(
+            tk._("This catalogue has no page {page}.").format(page=page)
+        )
+
+    name = organization["name"] if organization else None
+    pagination = _pagination(
+        found["count"],
+        page,
+        per_page,
+        lambda n: feed_url(fmt, name, modified_since=modified_since, q=q, page=n),
+    )
+    site = tk.config.get("ckan.site_url").rstrip("/")
+    if organization:
+        who = collectivites.identity(organization)
+        catalog_dict: dict[str, Any] = {
+            "uri": f"{site}/organization/{organization['id']}/catalog",
+            "title": tk._("Open data of {name}").format(name=who.title),
+            "description": organization.get("description")
+            or tk._("The datasets {name} publishes on the open data portal.").format(
+                name=who.title
+            ),
+            "homepage": f"{site}/organization/{organization['name']}",
+            "publisher": who,
+        }
+    else:
+        catalog_dict = {
+            "description": tk.config.get("ckan.site_description")
+            or tk._(
+                "The open data of the département of {name} and of its local "
+                "authorities."
+            ).format(name=config.department_name()),
+            "publisher": portal_publisher(),
+        }
+    serializer = CatalogSerializer(profiles=profiles)
+    return serializer.serialize_catalog(
+        catalog_dict,
+        public_view(found["results"]),
+        _format=fmt,
+        pagination_info=pagination,
+    )

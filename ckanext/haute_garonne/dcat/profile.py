@@ -1,0 +1,295 @@
+"""Our DCAT-AP profile, stacked on ckanext-dcat's ``euro_dcat_ap_3``:
+``ckanext.dcat.rdf.profiles = euro_dcat_ap_3 haute_garonne``.
+
+It maps only what the stock profile does not, or does not the way harvesters
+(data.gouv.fr, data.europa.eu) need it:
+
+- the publisher: the collectivité as a ``foaf:Organization`` with its SIREN
+  as ``dct:identifier`` and a URI built on it (``dcat/uris.py``), in place
+  of the stock fallback on the organisation's portal page;
+- licences as URIs data.gouv.fr recognises, on the dataset and on every
+  distribution;
+- ``dct:spatial`` from the INSEE codes of the dataset's territory;
+- the standard an SCDL file follows: ``dct:conformsTo`` with the exact
+  versioned schema.data.gouv.fr URL, on its distribution (and the dataset's
+  own standard version on the dataset);
+- distributions: a stable identifier, a direct file link as
+  ``dcat:downloadURL``, format and media type as EU and IANA URIs;
+- classes on linked nodes (themes, language, licences…), as DCAT-AP's range
+  shapes expect.
+
+The parser side reads the same graph back: dataset type, standard and version,
+licence and territory.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, RDFS, SKOS
+from ckanext.dcat.profiles.base import RDFProfile
+from ckanext.dcat.utils import (
+    catalog_uri,
+    publisher_uri_organization_fallback,
+    resource_uri,
+)
+
+from ckanext.haute_garonne import collectivites
+from ckanext.haute_garonne.dcat import uris
+from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.types import Collectivite
+
+# Key of the collectivité an organisation dict carries once enriched by the
+# catalogue (so that the profile does not look it up again).
+IDENTITY_KEY = "haute_garonne_identity"
+
+# Formats of link resources that are pages or services, not files.
+_NOT_FILES = {"HTML", "API", ""}
+
+
+def organization_identity(org: dict[str, Any]) -> Collectivite:
+    """The collectivité of an organisation dict, read from the database when
+    the dict does not carry its identity (search results do not)."""
+    if isinstance(org.get(IDENTITY_KEY), Collectivite):
+        return org[IDENTITY_KEY]
+    if not collectivites.has_identity(org) and org.get("id"):
+        group = model.Group.get(org["id"])
+        if group is not None:
+            extras = [{"key": k, "value": v} for k, v in group.extras.items()]
+            org = {**org, "extras": extras}
+    return collectivites.identity(org)
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = value.split()
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in value or [] if v]
+
+
+class HauteGaronneDCATProfile(RDFProfile):
+    """Collectivités, SCDL standards and French licences in DCAT-AP 3."""
+
+    # Serialisation -----------------------------------------------------------
+
+    def graph_from_dataset(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef
+    ) -> None:
+        g = self.g
+        g.bind("hydra", "http://www.w3.org/ns/hydra/core#")
+        site = catalog_uri().rstrip("/")
+        dataset_type = dataset_dict.get("type") or registry.GENERIC_DATASET_TYPE
+
+        self._typed(
+            dataset_ref,
+            DCAT.landingPage,
+            f"{site}/{dataset_type}/{dataset_dict['id']}",
+            FOAF.Document,
+        )
+        self._typed(dataset_ref, DCT.language, uris.LANGUAGE_FR, DCT.LinguisticSystem)
+        labels = self._theme_labels()
+        for theme in g.objects(dataset_ref, DCAT.theme):
+            g.add((theme, RDF.type, SKOS.Concept))
+            for lang, label in labels.get(str(theme), {}).items():
+                g.add((theme, SKOS.prefLabel, Literal(label, lang=lang)))
+
+        org = dataset_dict.get("organization")
+        if org:
+            self._publisher(dataset_dict, dataset_ref, organization_identity(org))
+
+        licence = uris.licence(dataset_dict.get("license_id") or "")
+        self._licence(dataset_ref, licence)
+
+        for code in _list(dataset_dict.get("territory")):
+            self._typed(dataset_ref, DCT.spatial, uris.spatial_uri(code), DCT.Location)
+
+        own = registry.schema_version_for(dataset_dict)
+        if own is not None and dataset_type != registry.GENERIC_DATASET_TYPE:
+            self._typed(dataset_ref, DCT.conformsTo, own.url, DCT.Standard)
+
+        for resource_dict in dataset_dict.get("resources", []):
+            self._distribution(dataset_dict, resource_dict, licence)
+
+    def _theme_labels(self) -> dict[str, dict[str, str]]:
+        """EU theme URI -> its labels by language, from our scheming preset
+        (every dataset type shares it)."""
+        field = self._schema_field("theme") or {}
+        return {
+            c["value"]: c["label"]
+            for c in field.get("choices", [])
+            if isinstance(c.get("label"), dict)
+        }
+
+    def _typed(self, subject: Node, predicate: URIRef, uri: str, cls: URIRef) -> None:
+        self.g.add((subject, predicate, URIRef(uri)))
+        self.g.add((URIRef(uri), RDF.type, cls))
+
+    def _publisher(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, who: Collectivite
+    ) -> None:
+        g = self.g
+        # Replace the stock fallback (the organisation's page on the portal).
+        fallback = publisher_uri_organization_fallback(dataset_dict)
+        for old in list(g.objects(dataset_ref, DCT.publisher)):
+            g.remove((dataset_ref, DCT.publisher, old))
+            if str(old) == fallback and (old, RDF.type, FOAF.Agent) in g:
+                g.remove((old, None, None))
+        g.add((dataset_ref, DCT.publisher, self.agent(who)))
+
+    def agent(self, who: Collectivite) -> URIRef:
+        """The collectivité as a ``foaf:Organization`` (also for catalogues)."""
+        g = self.g
+        site = catalog_uri().rstrip("/")
+        ref = URIRef(
+            uris.publisher_uri(who.siren) or f"{site}/organization/{who.id or who.name}"
+        )
+        if (ref, RDF.type, FOAF.Organization) in g:
+            return ref
+        g.add((ref, RDF.type, FOAF.Agent))
+        g.add((ref, RDF.type, FOAF.Organization))
+        g.add((ref, FOAF.name, Literal(who.title)))
+        if who.siren:
+            g.add((ref, DCT.identifier, Literal(who.siren)))
+        if who.kind and who.kind != "autre":
+            self._typed(ref, DCT.type, uris.LOCAL_AUTHORITY, SKOS.Concept)
+            g.set(
+                (
+                    URIRef(uris.LOCAL_AUTHORITY),
+                    SKOS.prefLabel,
+                    Literal("Local Authority", lang="en"),
+                )
+            )
+        homepage = who.website or f"{site}/organization/{who.name or who.id}"
+        g.add((ref, FOAF.homepage, URIRef(homepage)))
+        g.add((URIRef(homepage), RDF.type, FOAF.Document))
+        if who.email:
+            g.add((ref, FOAF.mbox, URIRef(f"mailto:{who.email}")))
+        return ref
+
+    def _licence(self, subject: Node, licence: tuple[str, str] | None) -> None:
+        g = self.g
+        for old in list(g.objects(subject, DCT.license)):
+            g.remove((subject, DCT.license, old))
+        if licence is None:
+            return
+        uri, title = licence
+        ref = URIRef(uri)
+        g.add((subject, DCT.license, ref))
+        if (ref, RDF.type, DCT.LicenseDocument) not in g:
+            g.add((ref, RDF.type, DCT.LicenseDocument))
+            g.add((ref, DCT.title, Literal(title)))
+
+    def _distribution(
+        self,
+        dataset_dict: dict[str, Any],
+        resource_dict: dict[str, Any],
+        licence: tuple[str, str] | None,
+    ) -> None:
+        g = self.g
+        distribution = URIRef(resource_uri(resource_dict))
+        g.add((distribution, DCT.identifier, Literal(resource_dict["id"])))
+        self._licence(distribution, licence)
+
+        # The file itself (the stock profile's dcat:accessURL is its URL too).
+        url = resource_dict.get("url") or ""
+        fmt = (resource_dict.get("format") or "").strip()
+        is_file = resource_dict.get("url_type") == "upload" or (
+            fmt.upper() not in _NOT_FILES
+        )
+        if url.startswith(("http://", "https://")):
+            # DCAT-AP's range shapes want the class of the linked resource.
+            g.add((URIRef(url), RDF.type, RDFS.Resource))
+            if is_file:
+                g.set((distribution, DCAT.downloadURL, URIRef(url)))
+
+        # Format and media type as URIs of the EU and IANA vocabularies.
+        file_type = uris.file_type_uri(fmt)
+        if file_type:
+            for old in list(g.objects(distribution, DCT["format"])):
+                g.remove((distribution, DCT["format"], old))
+            self._typed(distribution, DCT["format"], file_type, DCT.MediaTypeOrExtent)
+        mimetype = resource_dict.get("mimetype") or (
+            mimetypes.guess_type(f"file.{fmt.lower()}")[0] if fmt else None
+        )
+        media_type = uris.media_type_uri(mimetype or "")
+        if media_type:
+            for old in list(g.objects(distribution, DCAT.mediaType)):
+                g.remove((distribution, DCAT.mediaType, old))
+            self._typed(distribution, DCAT.mediaType, media_type, DCT.MediaType)
+
+        version = registry.schema_version_for(dataset_dict, resource_dict)
+        if version is not None:
+            self._typed(distribution, DCT.conformsTo, version.url, DCT.Standard)
+
+    def graph_from_catalog(
+        self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef
+    ) -> None:
+        g = self.g
+        catalog_dict = catalog_dict or {}
+        for old in list(g.objects(catalog_ref, DCT.language)):
+            g.remove((catalog_ref, DCT.language, old))
+        self._typed(catalog_ref, DCT.language, uris.LANGUAGE_FR, DCT.LinguisticSystem)
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
+        who = catalog_dict.get("publisher")
+        if isinstance(who, Collectivite):
+            publisher: Node = self.agent(who)
+        else:
+            publisher = BNode()
+            g.add((publisher, RDF.type, FOAF.Agent))
+            g.add((publisher, FOAF.name, Literal(tk.config.get("ckan.site_title"))))
+        g.add((catalog_ref, DCT.publisher, publisher))
+
+    # Parsing -----------------------------------------------------------------
+
+    def parse_dataset(
+        self, dataset_dict: dict[str, Any], dataset_ref: Node
+    ) -> dict[str, Any]:
+        g = self.g
+        for licence in g.objects(dataset_ref, DCT.license):
+            found = uris.licence_id(str(licence))
+            if found:
+                dataset_dict["license_id"] = found
+                break
+
+        codes = [
+            code
+            for spatial in g.objects(dataset_ref, DCT.spatial)
+            if (code := uris.insee_code(str(spatial)))
+        ]
+        if codes:
+            dataset_dict["territory"] = sorted(codes)
+
+        for conforms in g.objects(dataset_ref, DCT.conformsTo):
+            version = registry.version_for_url(str(conforms))
+            if version is not None:
+                dataset_dict["type"] = registry.dataset_type_of(version.standard).name
+                dataset_dict["scdl_standard"] = version.standard
+                dataset_dict["scdl_version"] = version.version
+                break
+
+        if "theme" in dataset_dict:
+            dataset_dict["theme"] = _list(dataset_dict["theme"])
+
+        distributions = {str(d): d for d in g.objects(dataset_ref, DCAT.distribution)}
+        for resource_dict in dataset_dict.get("resources", []):
+            node = distributions.get(resource_dict.get("distribution_ref") or "")
+            for conforms in g.objects(node, DCT.conformsTo) if node else ():
+                version = registry.version_for_url(str(conforms))
+                if version is not None:
+                    resource_dict["scdl_standard"] = version.standard
+                    resource_dict["scdl_version"] = version.version
+                    break
+        return dataset_dict

@@ -48,6 +48,8 @@ def _app():
 
 def fill(count: int) -> None:
     """Wipe the test portal and create ``count`` datasets with one file."""
+    from stdnum import luhn
+
     import ckan.plugins.toolkit as tk
     from ckan import model
     from ckan.lib import search
@@ -63,11 +65,9 @@ def fill(count: int) -> None:
                 {
                     "name": f"commune-{n}",
                     "title": f"Commune {n}",
-                    "extras": [
-                        {"key": "kind", "value": "commune"},
-                        {"key": "siren", "value": f"2131{n:05d}"},
-                        {"key": "insee", "value": f"31{n + 1:03d}"},
-                    ],
+                    "kind": "commune",
+                    "siren": f"2131{n:04d}" + luhn.calc_check_digit(f"2131{n:04d}"),
+                    "insee": f"31{n + 1:03d}",
                 },
             )
         )

@@ -52,14 +52,10 @@ SHAPES_FILE = "3.0.0/shacl/dcat-ap-SHACL.ttl"
 
 
 def collectivite(**kwargs: Any) -> dict[str, Any]:
-    """An organisation with a collectivité's identity in its extras (the
-    form before the organisation schema of issue 5)."""
-    identity = {
-        "kind": kwargs.pop("kind", "commune"),
-        "siren": kwargs.pop("siren", "213104581"),
-        "insee": kwargs.pop("insee", "31458"),
-    }
-    kwargs.setdefault("extras", [{"key": k, "value": v} for k, v in identity.items()])
+    """An organisation with a collectivité's identity (Roques by default)."""
+    kwargs.setdefault("kind", "commune")
+    kwargs.setdefault("siren", "213104581")
+    kwargs.setdefault("insee", "31458")
     return factories.Organization(**kwargs)
 
 

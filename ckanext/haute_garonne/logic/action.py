@@ -278,6 +278,8 @@ def organization_update(next_action: Any, context: Context, data_dict: DataDict)
     group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
     old = group.extras.get("banner_url") if group is not None else None
     return _with_banner(next_action, context, data_dict, old)
+
+
 @tk.side_effect_free
 @validate(schema.dcat_catalog_show)
 def haute_garonne_dcat_catalog_show(context: Context, data_dict: DataDict) -> str:

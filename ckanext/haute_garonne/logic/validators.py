@@ -438,6 +438,8 @@ def haute_garonne_choice(field: dict[str, Any], schema: dict[str, Any]) -> Valid
         )
 
     return validator
+
+
 def haute_garonne_iso_datetime(value: Any) -> str:
     """An ISO 8601 date or date and time (e.g. ``2026-01-31`` or
     ``2026-01-31T08:00:00+01:00``), as the UTC date and time Solr reads."""

@@ -438,3 +438,46 @@ def test_dataset_search_has_a_collectivite_facet(app, roques, make_dataset):
     page = BeautifulSoup(app.get("/dataset/").body, "html.parser")
     titles = [h.get_text(" ", strip=True) for h in page.select(".module-heading")]
     assert any(t.startswith("Collectivité") for t in titles), titles
+
+
+def _demo_loader():
+    """dev/demo/load.py, imported as a module (it runs nothing on import)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[1] / "dev" / "demo"
+    sys.path.insert(0, str(demo))
+    try:
+        spec = importlib.util.spec_from_file_location("demo_load", demo / "load.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(demo))
+    return module
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_demo_collectivites_have_distinct_valid_themes(app, make_dataset, sysadmin):
+    load = _demo_loader()
+    colours = set()
+    for org in load.collectivites():
+        created = call_action(
+            "organization_create",
+            {"user": sysadmin["name"]},
+            **load.organization_fields(org),
+        )
+        assert created["primary_color"] and created["tagline"], org["name"]
+        colours.add(created["primary_color"])
+        assert (
+            load.images.logo(org["title"], created["primary_color"], "#ffffff")[:4]
+            == b"\x89PNG"
+        )
+    assert len(colours) == len(list(load.collectivites()))
+
+    for name in ("sicoval", "roques"):
+        org = _show(name)
+        make_dataset(owner_org=org["id"], name=f"jeu-{name}")
+        assert f"--hg-primary:{org['primary_color']}" in _css(
+            app.get(f"/dataset/jeu-{name}").body
+        )

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from ckanext.haute_garonne.validation.engine import validate
 from ckanext.haute_garonne.validation.read import DELIMITER_LABELS, ENCODING_LABELS
-from ckanext.haute_garonne.validation.report import WARNING_TYPES, Report
+from ckanext.haute_garonne.validation.report import Report, is_warning
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 SHOWN_ERRORS = 20
@@ -48,8 +48,8 @@ def _plural(count: int, word: str) -> str:
 
 def summary(report: Report, name: str, shown: int = SHOWN_ERRORS) -> str:
     """A French summary of a report, for a terminal."""
-    errors = sum(n for t, n in report.error_counts.items() if t not in WARNING_TYPES)
-    warnings = sum(n for t, n in report.error_counts.items() if t in WARNING_TYPES)
+    errors = sum(n for t, n in report.error_counts.items() if not is_warning(t))
+    warnings = sum(n for t, n in report.error_counts.items() if is_warning(t))
     lines = [f"Fichier : {name}"]
     if report.standard:
         lines.append(
@@ -84,7 +84,7 @@ def summary(report: Report, name: str, shown: int = SHOWN_ERRORS) -> str:
         for type_, count in sorted(
             report.error_counts.items(), key=lambda item: -item[1]
         ):
-            kind = " (avertissement)" if type_ in WARNING_TYPES else ""
+            kind = " (avertissement)" if is_warning(type_) else ""
             lines.append(f"  {type_}{kind} : {count}")
     if report.errors:
         total = sum(report.error_counts.values())

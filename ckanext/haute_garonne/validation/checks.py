@@ -120,11 +120,23 @@ class Check:
     shows_value = True
 
     def __init__(
-        self, params: dict[str, Any], message: str, schema: CompiledSchema
+        self,
+        params: dict[str, Any],
+        message: str,
+        schema: CompiledSchema,
+        severity: str = "error",
     ) -> None:
         self.params = params
         self.message = message
         self.schema = schema
+        self.severity = severity
+
+    @property
+    def type(self) -> str:
+        """The error type it reports: its name, or ``<name>-warning`` for a
+        check declared with ``"severity": "warning"`` (reported, but the file
+        stays valid)."""
+        return f"{self.name}-warning" if self.severity == "warning" else self.name
 
     @property
     def columns(self) -> list[str]:
@@ -824,7 +836,12 @@ def build_checks(
             unknown.append(item.get("name", ""))
             continue
         checks.append(
-            cls(dict(item.get("params") or {}), item.get("message", ""), schema)
+            cls(
+                dict(item.get("params") or {}),
+                item.get("message", ""),
+                schema,
+                severity=item.get("severity", "error"),
+            )
         )
     for params in COMMUNE_CODE_COLUMNS.get(standard or "", []):
         if params["column"] in schema.by_name:

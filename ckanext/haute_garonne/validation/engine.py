@@ -510,7 +510,7 @@ class TableRun:
                         continue  # a cell it reads is already reported
                     order = self.order.get(field_name or "", len(self.order)) + 0.5
                     found.append(
-                        (numbers[i], order, check.name, field_name, value, message)
+                        (numbers[i], order, check.type, field_name, value, message)
                     )
         self._emit(found)
 

@@ -11,7 +11,10 @@ do not make a file invalid:
 - ``encoding-warning``: the file is readable but not encoded in UTF-8
   (Windows-1252, UTF-16…);
 - ``delimiter-warning``: the separator is not the one of the standard
-  (``;`` instead of ``,`` for the SCDL, ``,`` instead of ``;`` for the BAL).
+  (``;`` instead of ``,`` for the SCDL, ``,`` instead of ``;`` for the BAL);
+- ``<check>-warning``: a custom check that our schema declares with
+  ``"severity": "warning"`` (a consistency rule the portal adds to the
+  standard, that the official examples themselves do not follow).
 
 Every other type is an error.
 """
@@ -33,6 +36,11 @@ WARNING_TYPES = frozenset(
 )
 
 
+def is_warning(type_: str) -> bool:
+    """Whether an error type is a warning (see the module's docstring)."""
+    return type_ in WARNING_TYPES or type_.endswith("-warning")
+
+
 @dataclass
 class Error:
     """One problem found in a file.
@@ -50,7 +58,7 @@ class Error:
 
     @property
     def warning(self) -> bool:
-        return self.type in WARNING_TYPES
+        return is_warning(self.type)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,7 +106,7 @@ class Report:
             "rows": self.rows,
             "errors": [e.to_dict() for e in self.errors],
             "error_counts": dict(self.error_counts),
-            "warning_types": sorted(WARNING_TYPES & set(self.error_counts)),
+            "warning_types": sorted(t for t in self.error_counts if is_warning(t)),
             "truncated": self.truncated,
             "fatal": self.fatal,
             "hints": list(self.hints),
@@ -147,7 +155,7 @@ class Collector:
         return key in self.hints
 
     def invalid(self) -> bool:
-        return any(n and t not in WARNING_TYPES for t, n in self.counts.items())
+        return any(n and not is_warning(t) for t, n in self.counts.items())
 
     def fill(self, report: Report) -> Report:
         report.errors = list(self.errors)

@@ -399,3 +399,51 @@ def test_files_given_inline_with_a_dataset_are_validated_too(app, editor, roques
     assert patched.status_code == 409
     kept = call_action("package_show", id="subventions-inline")["resources"][0]
     assert kept["url"] == "https://data.roques.example/good.csv"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+@responses.activate
+def test_a_kept_file_is_validated_again_when_its_standard_changes(app, editor, roques):
+    responses.add_passthru("http://127.0.0.1")  # Solr
+    responses.add(responses.GET, "https://data.roques.example/good.csv", body=VALID)
+    dataset = {
+        "type": "dataset",
+        "name": "donnees-roques",
+        "title": "Données de Roques",
+        "notes": "Un fichier qui suit un standard.",
+        "owner_org": roques["id"],
+        "frequency": "http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    }
+    created = app.post(
+        "/api/3/action/package_create",
+        json={
+            **dataset,
+            "resources": [
+                {
+                    "url": "https://data.roques.example/good.csv",
+                    "scdl_standard": "subventions",
+                }
+            ],
+        },
+        headers=editor["headers"],
+    )
+    assert created.status_code == 200, created.json
+    (resource,) = created.json["result"]["resources"]
+    shown = call_action("haute_garonne_validation_show", resource_id=resource["id"])
+    assert (shown["standard"], shown["status"]) == ("subventions", "valid")
+
+    # Same file, another standard: its "valid" no longer holds.
+    updated = app.post(
+        "/api/3/action/package_update",
+        json={
+            **dataset,
+            "id": created.json["result"]["id"],
+            "resources": [{**resource, "scdl_standard": "prenoms"}],
+        },
+        headers=editor["headers"],
+    )
+    assert updated.status_code == 200, updated.json
+    shown = call_action("haute_garonne_validation_show", resource_id=resource["id"])
+    assert (shown["standard"], shown["status"]) == ("prenoms", "pending")
+    titles = [j["title"] for j in call_action("job_list")]
+    assert f"haute_garonne validation {resource['id']}" in titles

@@ -244,7 +244,28 @@ def package_update(next_action: Any, context: Context, data_dict: DataDict) -> A
     outcomes = _check_dataset_files(context, {**current, **data_dict}, current)
     result = next_action(context, data_dict)
     _record_dataset_files(current["id"], outcomes)
+    _revalidate_changed_standards(current["id"], outcomes)
     return result
+
+
+def _revalidate_changed_standards(dataset_id: str, outcomes: list[Any]) -> None:
+    """Files kept as they are, whose dataset now declares another standard or
+    version than their report's, are validated again in the background."""
+    from ckanext.haute_garonne import jobs
+
+    dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
+    for i, resource in enumerate(dataset.get("resources", [])):
+        if i < len(outcomes) and outcomes[i] is not None:
+            continue  # a new file, just checked
+        latest = ResourceValidation.latest(resource["id"])
+        found = reports.standard_of(dataset, resource)
+        if latest is None or found is None:
+            continue
+        version, chosen = found
+        if latest.standard != version.standard or (
+            chosen and latest.version != version.version
+        ):
+            jobs.queue(resource, version)
 
 
 def _with_banner(

@@ -447,3 +447,30 @@ def test_a_kept_file_is_validated_again_when_its_standard_changes(app, editor, r
     assert (shown["standard"], shown["status"]) == ("prenoms", "pending")
     titles = [j["title"] for j in call_action("job_list")]
     assert f"haute_garonne validation {resource['id']}" in titles
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_search_pages_have_a_conformite_facet(app, editor, subventions, roques):
+    assert _upload(app, editor["headers"], subventions["id"], VALID).status_code == 200
+    generic = call_action(
+        "package_create",
+        type="dataset",
+        name="donnees-roques",
+        title="Données de Roques",
+        notes="Un fichier qui suit un standard.",
+        owner_org=roques["id"],
+        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    )
+    response = _upload(
+        app, editor["headers"], generic["id"], VALID, scdl_standard="subventions"
+    )
+    assert response.status_code == 200, response.json
+
+    for path in ("/dataset/", "/subventions/", "/organization/roques"):
+        page = BeautifulSoup(app.get(path).body, "html.parser")
+        headings = [h.get_text(" ", strip=True) for h in page.select(".module-heading")]
+        assert any(h.startswith("Conformité") for h in headings), (path, headings)
+        items = page.select("a[href*='validation_status=valid']")
+        assert any("Conforme à son standard" in a.get_text() for a in items), path
+    found = app.get("/dataset/?validation_status=valid").body
+    assert "donnees-roques" in found and "subventions-roques" in found

@@ -13,6 +13,7 @@ from ckanext.haute_garonne.model import (
     INVALID,
     ResourceValidation,
     hidden_resource_ids,
+    hidden_resource_ids_of,
 )
 
 
@@ -29,13 +30,28 @@ def resource_hidden(resource_id: str) -> bool:
     return row is not None and row.status in (INVALID, ERROR)
 
 
-def visible(dataset: dict[str, Any], user: str | None) -> dict[str, Any]:
-    """The dataset without its failed files, for a user who may not edit it."""
+def visible(
+    dataset: dict[str, Any], user: str | None, hidden: set[str] | None = None
+) -> dict[str, Any]:
+    """The dataset without its failed files, for a user who may not edit it.
+    ``hidden``: the failed files of this dataset (and maybe others), when
+    the caller fetched them for many datasets at once."""
     if not config.validation_hide_invalid() or not dataset.get("resources"):
         return dataset
-    hidden = hidden_resource_ids(dataset["id"])
-    if not hidden or may_edit(user, dataset["id"]):
+    if hidden is None:
+        hidden = hidden_resource_ids(dataset["id"])
+    ids = {r["id"] for r in dataset["resources"]}
+    if not hidden & ids or may_edit(user, dataset["id"]):
         return dataset
     dataset["resources"] = [r for r in dataset["resources"] if r["id"] not in hidden]
     dataset["num_resources"] = len(dataset["resources"])
     return dataset
+
+
+def visible_all(datasets: list[dict[str, Any]], user: str | None) -> None:
+    """``visible`` for a page of search results, with one query."""
+    if not config.validation_hide_invalid() or not datasets:
+        return
+    hidden = hidden_resource_ids_of([d["id"] for d in datasets if d.get("resources")])
+    for dataset in datasets:
+        visible(dataset, user, hidden)

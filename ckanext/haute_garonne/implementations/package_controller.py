@@ -88,8 +88,7 @@ class ValidationIndexMixin(p.SingletonPlugin):
             if tk.current_user and tk.current_user.is_authenticated
             else None
         )
-        for dataset in search_results.get("results", []):
-            visibility.visible(dataset, user)
+        visibility.visible_all(search_results.get("results", []), user)
         facet = search_results.get("search_facets", {}).get(FACET)
         if facet:
             for item in facet["items"]:

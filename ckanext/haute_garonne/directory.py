@@ -86,6 +86,7 @@ def list_collectivites(
                 "title": title,
                 "kind": e.get("kind"),
                 "siren": e.get("siren"),
+                "epci_siren": e.get("epci_siren"),
                 "population": _int(e.get("population")),
                 "obligation": obliged,
                 "logo": images.image_display_url(group.image_url),

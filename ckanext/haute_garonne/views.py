@@ -1,16 +1,23 @@
 """Public pages of the standards, their templates, and the choice of a
-dataset type before creating a dataset."""
+dataset type before creating a dataset; the list of collectivités and the
+compliance overview of the socle commun; the DCAT feeds."""
 
 from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any
 
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
-from ckanext.haute_garonne import directory
+from ckanext.haute_garonne import directory, overview
 from ckanext.haute_garonne.helpers import KIND_LABELS
 from ckanext.haute_garonne.standards import fields, registry, templates
+from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import SchemaVersion
 
 __all__ = ["haute_garonne"]
@@ -155,6 +162,154 @@ def collectivites() -> str:
             "obligation": obligation,
             "sort": sort,
             "total": len(items),
+        },
+    )
+
+
+STATE_LABELS = {
+    "missing": N_("Not published"),
+    "invalid": N_("Not valid"),
+    "late": N_("Late"),
+    "pending": N_("Being validated"),
+    "ok": N_("Valid and up to date"),
+}
+
+
+def _overview_args() -> dict[str, str]:
+    args = tk.request.args
+    found = {
+        k: args.get(k, "") for k in ("epci", "kind", "obligation", "state", "sort")
+    }
+    if found["kind"] not in KIND_LABELS:
+        found["kind"] = ""
+    if found["obligation"] not in ("yes", "no"):
+        found["obligation"] = ""
+    if found["state"] not in STATE_LABELS:
+        found["state"] = ""
+    if found["sort"] not in overview.SORTS:
+        found["sort"] = "title"
+    if not found["epci"].isdigit():
+        found["epci"] = ""
+    return found
+
+
+def _overview_rows(include_private: bool) -> list[overview.Row]:
+    context = {"user": tk.current_user.name if tk.current_user else ""}
+    try:
+        tk.check_access(
+            "haute_garonne_overview_show", context, {"include_private": include_private}
+        )
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only sysadmins may see this page"))
+    return overview.build(include_private=include_private, user=context["user"])
+
+
+def _csv_cell(value: Any) -> str:
+    """A value a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _overview_csv(rows: list[overview.Row]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = [tk._("Local authority"), "SIREN", tk._("Kind"), tk._("Population"),
+              tk._("Open data obligation"), tk._("Score")]  # fmt: skip
+    for t in registry.DATASET_TYPES:
+        label = tk._(t.label)
+        header += [
+            label,
+            tk._("{dataset_type}: dataset").format(dataset_type=label),
+            tk._("{dataset_type}: last file").format(dataset_type=label),
+        ]
+    writer.writerow(header)
+    for row in rows:
+        c = row.collectivite
+        line = [c["title"], c["siren"], tk.h.haute_garonne_kind_label(c["kind"]),
+                c["population"] if c["population"] is not None else "",
+                {True: tk._("Yes"), False: tk._("No")}.get(c["obligation"], ""),
+                row.score]  # fmt: skip
+        for cell in row.cells:
+            line += [
+                tk._(STATE_LABELS[cell.state]),
+                cell.dataset["name"] if cell.dataset else "",
+                cell.updated.date().isoformat() if cell.updated else "",
+            ]
+        writer.writerow([_csv_cell(v) for v in line])
+    return _download(
+        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        "text/csv",
+        f"socle-commun-{datetime.date.today().isoformat()}.csv",
+    )
+
+
+def _overview(include_private: bool, export: bool) -> Any:
+    rows = _overview_rows(include_private)
+    args = _overview_args()
+    selected = overview.select(rows, **args)
+    if export:
+        return _overview_csv(selected)
+    endpoint = (
+        "haute_garonne.overview_admin" if include_private else "haute_garonne.overview"
+    )
+    return tk.render(
+        "haute_garonne/overview/index.html",
+        {
+            "rows": selected,
+            "total": len(rows),
+            "totals": overview.totals(selected),
+            "epcis": overview.epcis(rows),
+            "args": args,
+            "include_private": include_private,
+            "endpoint": endpoint,
+            "state_labels": STATE_LABELS,
+            "dataset_types": registry.DATASET_TYPES,
+        },
+    )
+
+
+@haute_garonne.route("/socle-commun", endpoint="overview")
+def overview_public() -> Any:
+    """Who publishes which of the six priority datasets (public datasets only)."""
+    return _overview(False, export=False)
+
+
+@haute_garonne.route("/socle-commun.csv", endpoint="overview_csv")
+def overview_public_csv() -> Any:
+    return _overview(False, export=True)
+
+
+@haute_garonne.route("/ckan-admin/socle-commun")
+def overview_admin() -> Any:
+    """The same for sysadmins, private datasets included."""
+    return _overview(True, export=False)
+
+
+@haute_garonne.route("/ckan-admin/socle-commun.csv")
+def overview_admin_csv() -> Any:
+    return _overview(True, export=True)
+
+
+@haute_garonne.route("/socle-commun/<name>")
+def overview_collectivite(name: str) -> Any:
+    """One collectivité: what it publishes, what is missing, how to fix it."""
+    include_private = bool(
+        tk.current_user and getattr(tk.current_user, "sysadmin", False)
+    ) or tk.h.check_access("organization_update", {"id": name})
+    rows = overview.build(
+        include_private=include_private,
+        user=tk.current_user.name if tk.current_user else "",
+    )
+    row = next((r for r in rows if r.collectivite["name"] == name), None)
+    if row is None:
+        return tk.abort(404, tk._("No such local authority"))
+    return tk.render(
+        "haute_garonne/overview/read.html",
+        {
+            "row": row,
+            "state_labels": STATE_LABELS,
+            "dataset_types": registry.DATASET_TYPES,
+            "include_private": include_private,
         },
     )
 

@@ -393,3 +393,26 @@ def dcat_dataset_show(next_action: Any, context: Context, data_dict: DataDict) -
     because their validation failed are left out, whoever asks."""
     tk.check_access("dcat_dataset_show", context, data_dict)
     return next_action({"user": ""}, data_dict)
+
+
+@tk.side_effect_free
+@validate(schema.overview_show)
+def haute_garonne_overview_show(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """The compliance overview: every collectivité, and for each of the six
+    SCDL dataset types whether it is published, valid and up to date.
+
+    :param include_private: count private datasets too (sysadmins only)
+    :type include_private: bool
+    """
+    from ckanext.haute_garonne import overview
+
+    tk.check_access("haute_garonne_overview_show", context, data_dict)
+    include_private = bool(data_dict.get("include_private"))
+    rows = overview.build(include_private=include_private, user=context.get("user", ""))
+    return {
+        "include_private": include_private,
+        "dataset_types": [t.name for t in registry.DATASET_TYPES],
+        "collectivites": [overview.row_dict(row) for row in rows],
+    }

@@ -78,3 +78,15 @@ def haute_garonne_dcat_catalog_show(
 ) -> AuthResult:
     """The catalogues are public: they show public datasets only."""
     return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def haute_garonne_overview_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Everyone sees the public overview; only sysadmins (who pass every
+    check before this function is called) see private datasets in it."""
+    if tk.asbool(data_dict.get("include_private")):
+        return {
+            "success": False,
+            "msg": tk._("Only sysadmins may see private datasets in the overview."),
+        }
+    return {"success": True}

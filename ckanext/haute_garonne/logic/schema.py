@@ -56,3 +56,8 @@ def dcat_catalog_show(
         "q": [ignore_empty, unicode_safe],
         "profiles": [ignore_empty, list_of_strings],
     }
+
+
+@validator_args
+def overview_show(ignore_missing: Validator, boolean_validator: Validator) -> Schema:
+    return {"include_private": [ignore_missing, boolean_validator]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -55,4 +56,23 @@ def revalidate(all_: bool, org: str | None) -> None:
         raise click.ClickException(str(e)) from e
     click.echo(
         f"{result['queued']} file(s) queued for validation; run `ckan jobs worker`."
+    )
+
+
+@haute_garonne.command()
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge lateness as on this day (default: today).",
+)
+def remind(today: Any) -> None:
+    """E-mail late datasets to each collectivité's admins, and the weekly
+    digest to the département (run it weekly from cron)."""
+    from ckanext.haute_garonne import reminders
+
+    sent = reminders.remind(today.date() if today else None)
+    click.echo(
+        f"{sent['late']} reminder(s) about late datasets, "
+        f"{sent['digest']} digest(s) sent."
     )

@@ -43,3 +43,15 @@ def validation_hide_invalid() -> bool:
 def dcat_datasets_per_page() -> int:
     """Datasets per page of a DCAT catalogue: ckanext-dcat's own option."""
     return tk.config["ckanext.dcat.datasets_per_page"]
+
+
+def reminders_enabled() -> bool:
+    return tk.config["ckanext.haute_garonne.reminders.enabled"]
+
+
+def reminders_digest() -> bool:
+    return tk.config["ckanext.haute_garonne.reminders.digest"]
+
+
+def reminders_digest_to() -> list[str]:
+    return list(tk.config["ckanext.haute_garonne.reminders.digest_to"] or [])

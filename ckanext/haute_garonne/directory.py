@@ -20,9 +20,17 @@ __all__ = ["SORTS", "flag", "list_collectivites"]
 SORTS = ("title", "population", "datasets")
 
 
+def _user_name() -> str:
+    """The current user's name; none outside a request (command line, jobs)."""
+    try:
+        return tk.current_user.name if tk.current_user else ""
+    except (RuntimeError, AttributeError):
+        return ""
+
+
 def _dataset_counts() -> dict[str, int]:
     result = tk.get_action("package_search")(
-        {"user": tk.current_user.name if tk.current_user else ""},
+        {"user": _user_name()},
         {
             "rows": 0,
             "facet.field": ["owner_org"],

@@ -167,6 +167,7 @@ def save(
 ) -> ResourceValidation:
     """Record a report (or a pending validation) for a resource's file."""
     row = ResourceValidation.for_hash(resource["id"], fetched_hash)
+    was = row.status if row is not None else None
     if row is None:
         row = ResourceValidation(resource_id=resource["id"], file_hash=fetched_hash)
         model.Session.add(row)
@@ -181,4 +182,12 @@ def save(
     model.Session.commit()
     # The dataset's "Conformité" facet follows its files' statuses.
     search.rebuild(resource["package_id"])
+    if status in (INVALID, ERROR) and was not in (INVALID, ERROR):
+        from ckanext.haute_garonne import reminders
+
+        tk.enqueue_job(
+            reminders.notify_invalid,
+            [resource["id"]],
+            title=f"haute_garonne invalid file {resource['id']}",
+        )
     return row

@@ -56,3 +56,54 @@ def revalidate(all_: bool, org: str | None) -> None:
     click.echo(
         f"{result['queued']} file(s) queued for validation; run `ckan jobs worker`."
     )
+
+
+@haute_garonne.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every line, change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List unchanged lines too.")
+def onboard(file: str, dry_run: bool, verbose: bool) -> None:
+    """Create or update collectivités from the CSV FILE (exit 1 if a line is
+    refused). The file of every commune and EPCI of Haute-Garonne ships with
+    the extension (ckanext/haute_garonne/data/collectivites-31.csv)."""
+    from ckanext.haute_garonne import onboarding
+
+    try:
+        report = onboarding.onboard(file, dry_run=dry_run)
+    except onboarding.OnboardingError as e:
+        raise click.ClickException(str(e)) from e
+    labels = {
+        "created": tk._("would be created") if dry_run else tk._("created"),
+        "updated": tk._("would be updated") if dry_run else tk._("updated"),
+        "unchanged": tk._("unchanged"),
+        "refused": tk._("refused"),
+    }
+    for line in report.lines:
+        if line.status == "unchanged" and not verbose:
+            continue
+        who = " ".join(
+            p for p in (line.name, f"({line.title})" if line.title else "") if p
+        )
+        text = tk._("line {line}: {status} {who}").format(
+            line=line.line, status=labels[line.status], who=who or line.siren
+        )
+        if line.changed:
+            text += " [" + ", ".join(line.changed) + "]"
+        click.echo(text.rstrip())
+        for reason in line.reasons:
+            click.echo(f"    {reason}")
+    click.echo(
+        tk._(
+            "{created} created, {updated} updated, {unchanged} unchanged, "
+            "{refused} refused ({total} lines)"
+        ).format(
+            created=report.count("created"),
+            updated=report.count("updated"),
+            unchanged=report.count("unchanged"),
+            refused=report.count("refused"),
+            total=len(report.lines),
+        )
+        + (" — " + tk._("dry run: nothing was changed") if dry_run else "")
+    )
+    if report.count("refused"):
+        sys.exit(1)

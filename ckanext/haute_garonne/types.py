@@ -59,3 +59,30 @@ class DatasetType:
 
 
 FieldDoc = dict[str, Any]
+
+
+# Onboarding of collectivités (onboarding.py) ---------------------------------
+
+OnboardingStatus = Literal["created", "updated", "unchanged", "refused"]
+
+
+@dataclass
+class OnboardingLine:
+    """What onboarding did (or, in a dry run, would do) with one CSV line."""
+
+    line: int  # as a spreadsheet numbers it: header = 1
+    status: OnboardingStatus
+    siren: str = ""
+    name: str = ""  # the organisation's URL name
+    title: str = ""
+    changed: tuple[str, ...] = ()  # fields an update changes
+    reasons: tuple[str, ...] = ()  # why a line is refused (translated)
+
+
+@dataclass
+class OnboardingReport:
+    dry_run: bool
+    lines: list[OnboardingLine]
+
+    def count(self, status: OnboardingStatus) -> int:
+        return sum(1 for line in self.lines if line.status == status)

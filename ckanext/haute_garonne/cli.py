@@ -107,3 +107,47 @@ def onboard(file: str, dry_run: bool, verbose: bool) -> None:
     )
     if report.count("refused"):
         sys.exit(1)
+
+
+@haute_garonne.command()
+@click.argument("standard")
+@click.option("--version", "version", help="Version of the standard (the latest).")
+@click.option(
+    "--queue", "queue_", is_flag=True, help="Run in a background job instead."
+)
+def consolidate(standard: str, version: str | None, queue_: bool) -> None:
+    """Merge the valid public files of STANDARD (e.g. subventions) from every
+    collectivité into the Département's consolidated dataset, and print what
+    was merged and left out."""
+    from ckanext.haute_garonne import jobs
+    from ckanext.haute_garonne.consolidation import portal
+
+    try:
+        chosen = portal.resolve(standard, version)
+        if queue_:
+            portal.require_department()
+            jobs.queue_consolidation(chosen.standard, chosen.version)
+            click.echo(tk._("Consolidation queued; run `ckan jobs worker`."))
+            return
+        report = portal.consolidate(chosen.standard, chosen.version)
+    except portal.ConsolidationError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        tk._(
+            "{standard} {version}: {rows} row(s) from {files} file(s), "
+            "{neutralised} cell(s) neutralised"
+        ).format(
+            standard=report.standard,
+            version=report.version,
+            rows=report.rows,
+            files=report.files,
+            neutralised=report.neutralised,
+        )
+    )
+    if report.left_out:
+        click.echo(tk._("Files left out:"))
+        for left in report.left_out:
+            click.echo(f"  - {left.label}: {portal.reason_label(left)}")
+    if report.problem:
+        raise click.ClickException(report.problem)
+    click.echo(tk._("Published in the dataset {name}.").format(name=report.dataset))

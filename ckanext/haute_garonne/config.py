@@ -38,3 +38,7 @@ def validation_max_errors() -> int:
 
 def validation_hide_invalid() -> bool:
     return tk.config["ckanext.haute_garonne.validation.hide_invalid"]
+
+
+def consolidation_auto() -> bool:
+    return tk.config["ckanext.haute_garonne.consolidation.auto"]

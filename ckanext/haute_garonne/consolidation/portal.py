@@ -81,6 +81,11 @@ def dataset_name(standard: str) -> str:
     return f"{DATASET_PREFIX}{standard}"
 
 
+def _consolidated_names() -> list[str]:
+    """The Département's consolidated datasets, never sources themselves."""
+    return [dataset_name(name) for name in registry.standards()]
+
+
 def resolve(standard: str, version: str | None = None) -> SchemaVersion:
     """The standard version to consolidate (the latest by default)."""
     found = registry.get_standard(standard)
@@ -140,7 +145,7 @@ def wants_rebuild(resource: dict[str, Any]) -> bool:
     from ckan import model
 
     dataset = model.Package.get(resource.get("package_id") or "")
-    return dataset is not None and not dataset.name.startswith(DATASET_PREFIX)
+    return dataset is not None and dataset.name not in _consolidated_names()
 
 
 def _site_context() -> Context:
@@ -157,7 +162,7 @@ def _datasets(types: list[str]) -> Iterator[dict[str, Any]]:
         model.Session.query(model.Package.id)
         .filter(model.Package.type.in_(types))
         .filter(model.Package.state == "active")
-        .filter(~model.Package.name.startswith(DATASET_PREFIX))
+        .filter(model.Package.name.notin_(_consolidated_names()))
         .order_by(model.Package.name)
     )
     for (package_id,) in ids.all():

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -305,6 +308,22 @@ def test_a_new_valid_file_queues_one_rebuild(roques, departement):
         if j["title"].startswith("haute_garonne consolidation")
     ]
     assert queued == ["haute_garonne consolidation subventions 2.1.1"]
+
+    # The worker an operator runs publishes it, in the portal's language.
+    ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("ckan")), "-c", ini, "jobs", "worker", "--burst"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "raised an exception" not in result.stderr, result.stderr[-2000:]
+    published = call_action("package_show", id="consolidation-subventions")
+    assert published["title"] == (
+        "Subventions : toutes les collectivités de la Haute-Garonne"
+    )
+    assert len(_rows(_stored(published["resources"][0]))) == 2 * (
+        len(VALID.splitlines()) - 1
+    )
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")

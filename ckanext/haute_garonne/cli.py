@@ -66,6 +66,13 @@ def onboard(file: str, dry_run: bool, verbose: bool) -> None:
     """Create or update collectivités from the CSV FILE (exit 1 if a line is
     refused). The file of every commune and EPCI of Haute-Garonne ships with
     the extension (ckanext/haute_garonne/data/collectivites-31.csv)."""
+    from ckanext.haute_garonne import jobs
+
+    with jobs.in_default_language():
+        _onboard(file, dry_run, verbose)
+
+
+def _onboard(file: str, dry_run: bool, verbose: bool) -> None:
     from ckanext.haute_garonne import onboarding
 
     try:
@@ -119,6 +126,13 @@ def consolidate(standard: str, version: str | None, queue_: bool) -> None:
     """Merge the valid public files of STANDARD (e.g. subventions) from every
     collectivité into the Département's consolidated dataset, and print what
     was merged and left out."""
+    from ckanext.haute_garonne import jobs
+
+    with jobs.in_default_language():
+        _consolidate(standard, version, queue_)
+
+
+def _consolidate(standard: str, version: str | None, queue_: bool) -> None:
     from ckanext.haute_garonne import jobs
     from ckanext.haute_garonne.consolidation import portal
 

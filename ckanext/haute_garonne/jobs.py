@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -110,6 +112,24 @@ def source_changed(resource: dict[str, Any], standard: str, version: str) -> Non
         queue_consolidation(standard, version)
 
 
+@contextlib.contextmanager
+def in_default_language() -> Iterator[None]:
+    """Jobs and commands run outside any web request, where translated
+    strings stay in English: run them in the request context CKAN itself
+    uses outside requests (for url_for), whose language is the portal's
+    default (ckan.locale_default)."""
+    import flask
+
+    from ckan.config import middleware
+
+    context = getattr(middleware, "_internal_test_request_context", None)
+    if flask.has_request_context() or context is None:
+        yield
+        return
+    with context:
+        yield
+
+
 def consolidate(standard: str, version: str | None = None) -> dict[str, Any]:
     """Merge the valid public files of a standard version into the
     Département's consolidated dataset; the report as a dict."""
@@ -118,7 +138,8 @@ def consolidate(standard: str, version: str | None = None) -> dict[str, Any]:
     from ckanext.haute_garonne.consolidation import portal
 
     try:
-        report = portal.consolidate(standard, version)
+        with in_default_language():
+            report = portal.consolidate(standard, version)
     except portal.ConsolidationError as e:
         log.warning("Consolidation of %s not done: %s", standard, e)
         return {"standard": standard, "version": version, "problem": str(e)}

@@ -40,6 +40,14 @@ def _messages(mail_server) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
+def as_a_job(app):
+    """Run like a job or a command: outside any visitor's request (whose
+    language would win), in a context of the portal's default language."""
+    with app.flask_app.test_request_context():
+        yield
+
+
+@pytest.fixture
 def roques_admin(roques):
     user = factories.User(email="maire@roques.example")
     call_action(
@@ -72,7 +80,7 @@ def _background_file(dataset, body: bytes) -> dict:
     return resource
 
 
-@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
 def test_admins_are_told_when_a_file_becomes_invalid(
     mail_server, roques, roques_admin, editor
 ):
@@ -88,14 +96,14 @@ def test_admins_are_told_when_a_file_becomes_invalid(
     assert f"haute_garonne invalid file {resource['id']}" in titles
 
 
-@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
 def test_a_valid_file_sends_nothing(mail_server, roques, roques_admin):
     resource = _background_file(_dataset(roques), VALID)
     assert reminders.notify_invalid(resource["id"]) == 0
     assert mail_server.get_smtp_messages() == []
 
 
-@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
 @pytest.mark.ckan_config(
     "ckanext.haute_garonne.reminders.digest_to", "opendata@cd31.example"
 )
@@ -116,7 +124,7 @@ def test_the_weekly_round_reminds_late_datasets_and_sends_the_digest(
     assert "1 avec un jeu de données en retard" in digest
 
 
-@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
 @pytest.mark.ckan_config("ckanext.haute_garonne.reminders.enabled", "false")
 @pytest.mark.ckan_config("ckanext.haute_garonne.reminders.digest", "false")
 def test_reminders_can_be_turned_off(mail_server, roques, roques_admin):

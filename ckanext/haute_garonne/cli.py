@@ -60,6 +60,115 @@ def revalidate(all_: bool, org: str | None) -> None:
 
 
 @haute_garonne.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every line, change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List unchanged lines too.")
+def onboard(file: str, dry_run: bool, verbose: bool) -> None:
+    """Create or update collectivités from the CSV FILE (exit 1 if a line is
+    refused). The file of every commune and EPCI of Haute-Garonne ships with
+    the extension (ckanext/haute_garonne/data/collectivites-31.csv)."""
+    from ckanext.haute_garonne import jobs
+
+    with jobs.in_default_language():
+        _onboard(file, dry_run, verbose)
+
+
+def _onboard(file: str, dry_run: bool, verbose: bool) -> None:
+    from ckanext.haute_garonne import onboarding
+
+    try:
+        report = onboarding.onboard(file, dry_run=dry_run)
+    except onboarding.OnboardingError as e:
+        raise click.ClickException(str(e)) from e
+    labels = {
+        "created": tk._("would be created") if dry_run else tk._("created"),
+        "updated": tk._("would be updated") if dry_run else tk._("updated"),
+        "unchanged": tk._("unchanged"),
+        "refused": tk._("refused"),
+    }
+    for line in report.lines:
+        if line.status == "unchanged" and not verbose:
+            continue
+        who = " ".join(
+            p for p in (line.name, f"({line.title})" if line.title else "") if p
+        )
+        text = tk._("line {line}: {status} {who}").format(
+            line=line.line, status=labels[line.status], who=who or line.siren
+        )
+        if line.changed:
+            text += " [" + ", ".join(line.changed) + "]"
+        click.echo(text.rstrip())
+        for reason in line.reasons:
+            click.echo(f"    {reason}")
+    click.echo(
+        tk._(
+            "{created} created, {updated} updated, {unchanged} unchanged, "
+            "{refused} refused ({total} lines)"
+        ).format(
+            created=report.count("created"),
+            updated=report.count("updated"),
+            unchanged=report.count("unchanged"),
+            refused=report.count("refused"),
+            total=len(report.lines),
+        )
+        + (" — " + tk._("dry run: nothing was changed") if dry_run else "")
+    )
+    if report.count("refused"):
+        sys.exit(1)
+
+
+@haute_garonne.command()
+@click.argument("standard")
+@click.option("--version", "version", help="Version of the standard (the latest).")
+@click.option(
+    "--queue", "queue_", is_flag=True, help="Run in a background job instead."
+)
+def consolidate(standard: str, version: str | None, queue_: bool) -> None:
+    """Merge the valid public files of STANDARD (e.g. subventions) from every
+    collectivité into the Département's consolidated dataset, and print what
+    was merged and left out."""
+    from ckanext.haute_garonne import jobs
+
+    with jobs.in_default_language():
+        _consolidate(standard, version, queue_)
+
+
+def _consolidate(standard: str, version: str | None, queue_: bool) -> None:
+    from ckanext.haute_garonne import jobs
+    from ckanext.haute_garonne.consolidation import portal
+
+    try:
+        chosen = portal.resolve(standard, version)
+        if queue_:
+            portal.require_department()
+            jobs.queue_consolidation(chosen.standard, chosen.version)
+            click.echo(tk._("Consolidation queued; run `ckan jobs worker`."))
+            return
+        report = portal.consolidate(chosen.standard, chosen.version)
+    except portal.ConsolidationError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        tk._(
+            "{standard} {version}: {rows} row(s) from {files} file(s), "
+            "{neutralised} cell(s) neutralised"
+        ).format(
+            standard=report.standard,
+            version=report.version,
+            rows=report.rows,
+            files=report.files,
+            neutralised=report.neutralised,
+        )
+    )
+    if report.left_out:
+        click.echo(tk._("Files left out:"))
+        for left in report.left_out:
+            click.echo(f"  - {left.label}: {portal.reason_label(left)}")
+    if report.problem:
+        raise click.ClickException(report.problem)
+    click.echo(tk._("Published in the dataset {name}.").format(name=report.dataset))
+
+
+@haute_garonne.command()
 @click.option(
     "--date",
     "today",

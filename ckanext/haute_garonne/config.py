@@ -55,3 +55,7 @@ def reminders_digest() -> bool:
 
 def reminders_digest_to() -> list[str]:
     return list(tk.config["ckanext.haute_garonne.reminders.digest_to"] or [])
+
+
+def consolidation_auto() -> bool:
+    return tk.config["ckanext.haute_garonne.consolidation.auto"]

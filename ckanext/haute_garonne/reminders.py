@@ -37,9 +37,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 @contextlib.contextmanager
 def _portal_language() -> Iterator[None]:
     """Jobs and commands have no visitor: write in the portal's language."""
-    from flask_babel import force_locale
+    from ckanext.haute_garonne import jobs
 
-    with force_locale(tk.config.get("ckan.locale_default") or "en"):
+    with jobs.in_default_language():
         yield
 
 
@@ -176,7 +176,7 @@ def _digest(rows: list[overview.Row]) -> int:
                 valid=t["valid"],
                 ok=t["ok"],
                 share=t["share"],
-            )  # fmt: skip
+            )
         )
     late = sum(any(c.state == overview.LATE for c in r.cells) for r in rows)
     invalid = sum(any(c.state == overview.INVALID_STATE for c in r.cells) for r in rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.model import ERROR, INVALID, VALID, ResourceValidation, _now
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import SchemaVersion
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -190,4 +193,13 @@ def save(
             [resource["id"]],
             title=f"haute_garonne invalid file {resource['id']}",
         )
+
+    if status in (VALID, INVALID, ERROR):
+        # The department-wide file of its standard is rebuilt in a job.
+        from ckanext.haute_garonne import jobs
+
+        try:
+            jobs.source_changed(resource, row.standard, row.version)
+        except Exception:  # a rebuild not queued never refuses a file
+            log.exception("Consolidation not queued for %s", resource["id"])
     return row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SchemaKind = Literal["table", "json"]
@@ -74,3 +74,69 @@ class Collectivite:
     epci_siren: str = ""
     website: str = ""
     email: str = ""
+
+
+# Onboarding of collectivités (onboarding.py) ---------------------------------
+
+OnboardingStatus = Literal["created", "updated", "unchanged", "refused"]
+
+
+@dataclass
+class OnboardingLine:
+    """What onboarding did (or, in a dry run, would do) with one CSV line."""
+
+    line: int  # as a spreadsheet numbers it: header = 1
+    status: OnboardingStatus
+    siren: str = ""
+    name: str = ""  # the organisation's URL name
+    title: str = ""
+    changed: tuple[str, ...] = ()  # fields an update changes
+    reasons: tuple[str, ...] = ()  # why a line is refused (translated)
+
+
+@dataclass
+class OnboardingReport:
+    dry_run: bool
+    lines: list[OnboardingLine]
+
+    def count(self, status: OnboardingStatus) -> int:
+        return sum(1 for line in self.lines if line.status == status)
+
+
+# Department-wide consolidation (consolidation/) ------------------------------
+
+
+@dataclass(frozen=True)
+class ConsolidationSource:
+    """A file to merge, and where its rows come from (the provenance columns)."""
+
+    path: str  # a local copy of the file
+    filename: str  # its name, to tell formats apart
+    label: str  # "collectivité — dataset — file", for the report
+    collectivite: str
+    siren: str
+    dataset_url: str
+    resource_url: str
+    date: str  # of the file's last change, ISO 8601
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A file of the standard kept out of the consolidated file, and why."""
+
+    label: str
+    reason: str  # invalid, unreadable, pending, not-validated, version, private, error
+    detail: str = ""  # e.g. the other version, or why the file could not be read
+    public: bool = True  # whether the file may be named in public
+
+
+@dataclass
+class ConsolidationReport:
+    standard: str
+    version: str
+    files: int = 0  # files merged
+    rows: int = 0
+    neutralised: int = 0  # cells prefixed so that no spreadsheet runs them
+    left_out: list[LeftOut] = field(default_factory=list)
+    dataset: str | None = None  # the Département's dataset, once published
+    problem: str | None = None  # why nothing was published (translated)

@@ -1,0 +1,195 @@
+"""Benchmarks of the département's view (issue 7): one function per benchmark.
+
+``consolidation``
+    Merges N generated subventions files (SCDL 2.1.1) of R rows each with
+    ``ckanext.haute_garonne.consolidation.merge.merge`` (the pure part of the
+    consolidation job: read each file as the engine does, map its columns,
+    neutralise formulas, write the consolidated and the provenance files row
+    by row), and, as the baseline measured in the same run, a bare copy of
+    the same rows with ``csv.reader``/``csv.writer`` to one file. Each
+    measurement runs in a fresh process; the peak RSS is that process's
+    (``RUSAGE_CHILDREN`` read by a parent that ran only it), so the figures
+    for 10 and 100 files show whether memory stays flat in the number of
+    files. Not timed here: fetching each file from CKAN's storage and
+    uploading the result (file copies, linear in the size).
+
+The overview page's benchmark (600 collectivités, 5,000 datasets) belongs
+in a function of its own next to ``bench_consolidation``.
+
+Usage::
+
+    python bench/overview.py                          # 10 and 100 files of 10 000 rows
+    python bench/overview.py --files 10 100 --rows 10000
+
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _generators():
+    """bench/validation.py's data generators (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_validation", Path(__file__).with_name("validation.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Consolidation ---------------------------------------------------------------
+
+CONSOLIDATION_TOOLS = ("merge", "csv-copy")
+
+
+def run_consolidation(tool: str, folder: str, files: int) -> dict[str, object]:
+    """One measurement, in the current (fresh) process."""
+    paths = sorted(Path(folder).glob("subventions-*.csv"))[:files]
+    out = Path(folder) / "out"
+    out.mkdir(exist_ok=True)
+    if tool == "merge":
+        from ckanext.haute_garonne.consolidation.merge import merge
+        from ckanext.haute_garonne.standards.registry import get_standard
+        from ckanext.haute_garonne.types import ConsolidationSource
+
+        version = get_standard("subventions").latest
+        sources = (
+            ConsolidationSource(
+                path=str(p),
+                filename=p.name,
+                label=p.stem,
+                collectivite=f"Collectivité {i}",
+                siren="213104581",
+                dataset_url=f"https://example.org/subventions/{p.stem}",
+                resource_url=f"https://example.org/subventions/{p.stem}/resource/1",
+                date="2026-01-01T00:00:00",
+            )
+            for i, p in enumerate(paths)
+        )
+        started = time.perf_counter()
+        with (
+            (out / "data.csv").open("w", encoding="utf-8", newline="") as data,
+            (out / "provenance.csv").open("w", encoding="utf-8", newline="") as prov,
+        ):
+            merged = merge(sources, version, data, prov)
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "rows": merged.rows, "files": merged.files}
+    if tool == "csv-copy":
+        started = time.perf_counter()
+        rows = 0
+        with (out / "copy.csv").open("w", encoding="utf-8", newline="") as target:
+            writer = csv.writer(target)
+            for i, path in enumerate(paths):
+                with path.open(encoding="utf-8", newline="") as source:
+                    records = csv.reader(source)
+                    header = next(records)
+                    if i == 0:
+                        writer.writerow(header)
+                    for record in records:
+                        writer.writerow(record)
+                        rows += 1
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "rows": rows, "files": len(paths)}
+    raise ValueError(tool)
+
+
+def _measure(argv: list[str]) -> dict[str, object]:
+    """Run ``--run argv`` in a child process; add the child's peak RSS."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--run", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(child.stderr)
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    return result
+
+
+def _measure_in_fresh_process(argv: list[str]) -> dict[str, object]:
+    child = subprocess.run(
+        [sys.executable, __file__, "--measure", *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def bench_consolidation(file_counts: list[int], rows: int) -> list[str]:
+    """Table lines: time and peak RSS of merging N files, against a bare
+    csv copy of the same rows."""
+    generate = _generators().generate_subventions
+    lines = [
+        "| files | rows | tool | seconds | rows/s | time vs csv-copy | peak RSS MB |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    with tempfile.TemporaryDirectory(prefix="hg-bench-overview-") as folder:
+        started = time.perf_counter()
+        for i in range(max(file_counts)):
+            generate(Path(folder) / f"subventions-{i:04d}.csv", rows, seed=i)
+        print(
+            f"generated {max(file_counts)} files of {rows} rows in "
+            f"{time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+        for count in file_counts:
+            results = {
+                tool: _measure_in_fresh_process(
+                    ["consolidation", tool, folder, str(count)]
+                )
+                for tool in CONSOLIDATION_TOOLS
+            }
+            baseline = float(results["csv-copy"]["seconds"])
+            for tool, result in results.items():
+                print(f"  {count} files, {tool}: {result}", file=sys.stderr)
+                seconds = float(result["seconds"])
+                lines.append(
+                    f"| {count} | {int(result['rows']):,} | {tool} | {seconds:.2f} | "
+                    f"{int(result['rows']) / seconds:,.0f} | "
+                    f"{seconds / baseline:.1f}x | {float(result['rss_mb']):.0f} |"
+                )
+    return lines
+
+
+RUNNERS = {"consolidation": run_consolidation}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", nargs="+", type=int, default=[10, 100])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run:
+        name, tool, folder, count = args.run
+        print(json.dumps(RUNNERS[name](tool, folder, int(count))))
+        return 0
+    if args.measure:
+        print(json.dumps(_measure(args.measure)))
+        return 0
+    print("\n".join(bench_consolidation(sorted(args.files), args.rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

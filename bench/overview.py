@@ -13,13 +13,18 @@
     files. Not timed here: fetching each file from CKAN's storage and
     uploading the result (file copies, linear in the size).
 
-The overview page's benchmark (600 collectivités, 5,000 datasets) belongs
-in a function of its own next to ``bench_consolidation``.
+``overview``
+    Wipes the *test* portal (test.ini, services up, CKAN_* variables as
+    ``make test`` sets them), onboards the shipped 603 collectivités, creates
+    5,000 SCDL datasets with a validation report each, then times the
+    overview page, its CSV export, a filtered page and a detail page through
+    CKAN's test client, against CKAN's own /dataset/ page in the same run.
 
 Usage::
 
     python bench/overview.py                          # 10 and 100 files of 10 000 rows
     python bench/overview.py --files 10 100 --rows 10000
+    python bench/overview.py --files --overview-datasets 5000   # overview only
 
 Prints a Markdown table.
 """
@@ -170,13 +175,143 @@ def bench_consolidation(file_counts: list[int], rows: int) -> list[str]:
     return lines
 
 
+# Overview page -----------------------------------------------------------------
+
+OVERVIEW_TYPES = (
+    "deliberations",
+    "subventions",
+    "marches",
+    "adresses",
+    "equipements",
+    "prenoms",
+)
+FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+
+
+def _fill_portal(datasets: int) -> dict[str, float]:
+    """Wipe the *test* portal; onboard the shipped 603 collectivités; create
+    ``datasets`` SCDL datasets with one linked file each, spread over them,
+    and a validation report for most files (valid, some invalid)."""
+    import datetime as dt
+    import uuid
+
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+    from ckan.lib import search
+
+    from ckanext.haute_garonne import onboarding
+    from ckanext.haute_garonne.model import ResourceValidation
+
+    timings = {}
+    model.repo.delete_all()
+    search.clear_all()
+    started = time.perf_counter()
+    onboarding.onboard(ROOT / "ckanext/haute_garonne/data/collectivites-31.csv")
+    timings["onboarding 603 collectivités"] = time.perf_counter() - started
+    orgs = [
+        g.id for g in model.Session.query(model.Group).filter_by(is_organization=True)
+    ]
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    tk.config["ckan.search.solr_commit"] = False
+    started = time.perf_counter()
+    frequencies = ("ANNUAL", "MONTHLY", "QUARTERLY", "IRREG")
+    for n in range(datasets):
+        dataset_type = OVERVIEW_TYPES[n % len(OVERVIEW_TYPES)]
+        created = tk.get_action("package_create")(
+            {"user": site_user["name"], "haute_garonne_defer_validation": True},
+            {
+                "type": dataset_type,
+                "name": f"jeu-{n}",
+                "title": f"Jeu de données {n}",
+                "notes": "Données publiées par la collectivité.",
+                "owner_org": orgs[(n * 7) % len(orgs)],
+                "frequency": FREQUENCY + frequencies[n % len(frequencies)],
+                "resources": [{"url": f"https://data.example/{dataset_type}-{n}.csv"}],
+            },
+        )
+        resource = created["resources"][0]
+        status = "invalid" if n % 11 == 0 else "valid"
+        model.Session.add(
+            ResourceValidation(
+                resource_id=resource["id"],
+                package_id=created["id"],
+                file_hash=uuid.uuid4().hex,
+                standard=dataset_type,
+                version="1",
+                status=status,
+                error_count=0 if status == "valid" else 3,
+                created=dt.datetime.now(dt.timezone.utc),
+            )
+        )
+        if n % 500 == 499:
+            model.Session.commit()
+            print(
+                f"  {n + 1} datasets ({time.perf_counter() - started:.0f} s)",
+                file=sys.stderr,
+            )
+    model.Session.commit()
+    search.commit()
+    tk.config["ckan.search.solr_commit"] = True
+    from ckan.lib import jobs
+
+    jobs.get_queue().empty()
+    timings[f"creating {datasets} datasets"] = time.perf_counter() - started
+    return timings
+
+
+def bench_overview(datasets: int, runs: int) -> list[str]:
+    """The overview page and its CSV export against CKAN's own dataset search
+    page, measured in the same run (best of ``runs``)."""
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(str(ROOT / "test.ini")))
+    with app._wsgi_app.test_request_context():
+        timings = _fill_portal(datasets)
+    client = app._wsgi_app.test_client()
+    pages = {
+        "CKAN's /dataset/ (baseline)": "/dataset/",
+        "overview page /socle-commun": "/socle-commun",
+        "overview CSV /socle-commun.csv": "/socle-commun.csv",
+        "overview, filtered (kind=commune&state=late)": "/socle-commun?kind=commune&state=late",
+        "one collectivité's detail": "/socle-commun/roques",
+    }
+    best = {}
+    for label, url in pages.items():
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        best[label] = min(times)
+    base = best["CKAN's /dataset/ (baseline)"]
+    lines = [
+        f"Portal: 603 collectivités, {datasets} SCDL datasets; best of {runs} runs",
+        "",
+        "| step | seconds |",
+        "|---|---:|",
+        *(f"| {k} | {v:.1f} |" for k, v in timings.items()),
+        "",
+        "| page | seconds | vs /dataset/ |",
+        "|---|---:|---:|",
+        *(f"| {k} | {v:.3f} | {v / base:.1f} |" for k, v in best.items()),
+    ]
+    return lines
+
+
 RUNNERS = {"consolidation": run_consolidation}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", nargs="+", type=int, default=[10, 100])
+    parser.add_argument("--files", nargs="*", type=int, default=[10, 100])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument(
+        "--overview-datasets", type=int, default=5000,
+        help="datasets for the overview benchmark (0: skip it; it wipes the test portal)",
+    )  # fmt: skip
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -187,7 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         print(json.dumps(_measure(args.measure)))
         return 0
-    print("\n".join(bench_consolidation(sorted(args.files), args.rows)))
+    if args.files:
+        print("\n".join(bench_consolidation(sorted(args.files), args.rows)))
+    if args.overview_datasets:
+        print()
+        print("\n".join(bench_overview(args.overview_datasets, args.runs)))
     return 0
 
 

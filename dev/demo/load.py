@@ -194,11 +194,28 @@ def load_datasets(organizations: dict[str, dict[str, Any]]) -> None:
         )
 
 
+def consolidate() -> None:
+    """The Département's consolidated files of the tabular standards the demo
+    publishes (the worker rebuilds them whenever a file is validated)."""
+    from ckanext.haute_garonne import jobs
+
+    for standard in ("deliberations", "subventions", "equipements", "prenoms", "bal"):
+        report = jobs.consolidate(standard)
+        if report.get("problem"):
+            print(f"consolidation {standard}: {report['problem']}")
+        else:
+            print(
+                f"consolidated {standard}: {report['rows']} rows from "
+                f"{report['files']} file(s), {len(report['left_out'])} left out"
+            )
+
+
 def main() -> None:
     app = make_app(load_config(os.environ["CKAN_INI"]))
     with app._wsgi_app.test_request_context():
         organizations, accounts = load_users_and_organizations()
         load_datasets(organizations)
+        consolidate()
     print("\nComptes de démonstration (identifiant / mot de passe):")
     for name, password, role in accounts:
         print(f"  {name:34} {password:18} {role}")

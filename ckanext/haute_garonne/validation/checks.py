@@ -213,8 +213,8 @@ class ValueCheck(Check):
     the value), only on the rows where the column of the ``when`` parameter,
     if any, equals its ``equals``."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         when = self.params.get("when") or {}
         self.when_column = when.get("column")
         self.when_value = when.get("equals")
@@ -239,8 +239,8 @@ class ValueCheck(Check):
 class FrenchSiret(ValueCheck):
     name = "french-siret-value"
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._cache: dict[str, bool] = {}
 
     @property
@@ -484,8 +484,8 @@ class NomenclatureActes(Check):
 
     name = "nomenclature-actes-value"
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.code_column = self.params.get("code_column", "DELIB_MATIERE_CODE")
         self._cache: dict[tuple[str, str], str | None] = {}
 
@@ -549,8 +549,8 @@ class NomenclatureActes(Check):
 class DateNotInFuture(Check):
     name = "date-not-in-future-value"
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.today = date.today()
 
     def run(self, batch: Batch) -> Iterator[Found]:
@@ -607,8 +607,8 @@ class SameValuePerGroup(Check):
     others = "group_by"
     needs_all = True
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.groups: dict[tuple[str, ...], tuple[str, int]] = {}
 
     def run(self, batch: Batch) -> Iterator[Found]:

@@ -13,6 +13,11 @@ background jobs and the tests use it without a CKAN instance::
 from __future__ import annotations
 
 from ckanext.haute_garonne.validation.engine import validate
-from ckanext.haute_garonne.validation.report import WARNING_TYPES, Error, Report, is_warning
+from ckanext.haute_garonne.validation.report import (
+    WARNING_TYPES,
+    Error,
+    Report,
+    is_warning,
+)
 
 __all__ = ["WARNING_TYPES", "Error", "Report", "is_warning", "validate"]

@@ -10,11 +10,11 @@ values already known to be right or wrong are looked up in two bounded
 per-field caches, and only new values go through the compiled checker
 (``compile.py``). Errors are then located row by row, sorted by line and
 column, counted by type, and the first ``max_errors`` are kept with their
-message (built then, in the language of the validation: see ``i18n``). The custom checks (``checks.py``) run on the same column
-tuples. Memory holds one batch, the bounded caches, the first errors, and
-only what a declared rule needs across rows: the keys of ``unique``,
-``primaryKey`` and ``uniqueKeys`` constraints, and the groups of
-``same-value-per-group`` (bounded).
+message, built then in the language of the validation (``i18n``). The custom
+checks (``checks.py``) run on the same column tuples. Memory holds one batch,
+the bounded caches, the first errors, and only what a declared rule needs
+across rows: the keys of ``unique``, ``primaryKey`` and ``uniqueKeys``
+constraints, and the groups of ``same-value-per-group`` (bounded).
 
 Decisions
 ---------

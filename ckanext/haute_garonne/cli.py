@@ -28,7 +28,12 @@ def haute_garonne() -> None:
 @click.option(
     "--max-errors", type=int, default=None, help="Errors listed in the report."
 )
-def validate(file: str, schema: str, as_json: bool, max_errors: int | None) -> None:
+@click.option(
+    "--lang", default=None, help="Language of the messages: fr (default) or en."
+)
+def validate(
+    file: str, schema: str, as_json: bool, max_errors: int | None, lang: str | None
+) -> None:
     """Validate FILE against an SCDL standard (exit 0 valid, 1 invalid, 2 unreadable)."""
     from ckanext.haute_garonne.validation.__main__ import main
 
@@ -37,6 +42,8 @@ def validate(file: str, schema: str, as_json: bool, max_errors: int | None) -> N
         argv.append("--json")
     if max_errors is not None:
         argv += ["--max-errors", str(max_errors)]
+    if lang:
+        argv += ["--lang", lang]
     sys.exit(main(argv))
 
 

@@ -9,8 +9,9 @@ message in our schema otherwise. Every check works on a batch of rows, column
 by column (see ``Batch``), and skips a cell that already failed its own
 column's check (a bad date is reported once, not once more by
 ``compare-columns-value``). Each error has the check's name as its type and
-a French message that starts with what was found, then repeats the schema's
-message (what is expected).
+a message that starts with what was found (translated: see ``i18n``), then
+repeats the schema's message (what is expected: French data of our schema
+files, not translated).
 
 A check judges each distinct *key* of a batch once (``Check.problem``): the
 value of a cell, or the tuple of the values it reads on a row; ``Check.report``
@@ -37,12 +38,13 @@ from ckanext.haute_garonne.validation.compile import (
     CompiledSchema,
 )
 from ckanext.haute_garonne.validation.hints import fold, siret_suggestion
+from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
 from ckanext.haute_garonne.validation.messages import quote
 
 CACHE_SIZE = 8192
 GROUP_LIMIT = 200_000
 
-# (row index in the batch, field, value, French message)
+# (row index in the batch, field, value, message)
 Found = tuple[int, "str | None", "str | None", str]
 
 
@@ -268,30 +270,37 @@ class FrenchSiret(ValueCheck):
     def _explain(self, value: str) -> str:
         text = value.strip()
         found = siret_suggestion(value)
+        shown = quote(value)
         if found and found[0] == "float-siret":
-            fix = f" Écrivez plutôt : {found[1]}." if found[1] else ""
-            return (
-                f"La valeur {quote(value)} est un numéro SIRET enregistré comme un "
-                "nombre à virgule par un tableur : un SIRET s'écrit avec 14 chiffres, "
-                f"sans point ni exposant.{fix}"
-            )
+            text = _(
+                "The value {value} is a SIRET number saved as a decimal number by a "
+                "spreadsheet: a SIRET is written with 14 digits, without a dot or an "
+                "exponent."
+            ).format(value=shown)
+            if found[1]:
+                return _("{message} Write instead: {suggestion}.").format(
+                    message=text, suggestion=found[1]
+                )
+            return text
         if found and found[0] == "siret-spaces":
-            return (
-                f"La valeur {quote(value)} n'est pas écrite comme un SIRET : il faut "
-                f"les 14 chiffres attachés, sans espace ni point. Écrivez plutôt : {found[1]}."
-            )
+            return _(
+                "The value {value} is not written as a SIRET: the 14 digits must be "
+                "together, without spaces or dots. Write instead: {suggestion}."
+            ).format(value=shown, suggestion=found[1])
         if found and found[0] == "siren-not-siret":
-            return (
-                f"La valeur {quote(value)} n'a que 9 chiffres : c'est un numéro SIREN. "
-                "Indiquez le SIRET de l'établissement (14 chiffres), que vous trouverez "
-                "sur annuaire-entreprises.data.gouv.fr."
-            )
+            return _(
+                "The value {value} has only 9 digits: it is a SIREN number. Give the "
+                "SIRET of the establishment (14 digits), which you will find on "
+                "annuaire-entreprises.data.gouv.fr."
+            ).format(value=shown)
         if not (len(text) == 14 and text.isdigit()):
-            return (
-                f"La valeur {quote(value)} n'est pas un numéro SIRET : il faut "
-                "exactement 14 chiffres, sans espace, point ni lettre."
-            )
-        return self.say(f"Le numéro {quote(value)} n'est pas un SIRET valide.")
+            return _(
+                "The value {value} is not a SIRET number: exactly 14 digits are "
+                "needed, without spaces, dots or letters."
+            ).format(value=shown)
+        return self.say(
+            _("The number {value} is not a valid SIRET.").format(value=shown)
+        )
 
 
 class OneOfRequired(Check):
@@ -327,7 +336,11 @@ class OneOfRequired(Check):
         if _valued(a, f1) or _valued(b, f2):
             return None
         first, second = self.columns
-        return self.say(f"Les colonnes {first} et {second} sont toutes deux vides.")
+        return self.say(
+            _("The columns {first} and {second} are both empty.").format(
+                first=first, second=second
+            )
+        )
 
 
 class CohesiveColumns(Check):
@@ -356,19 +369,26 @@ class CohesiveColumns(Check):
             return None
         filled = [n for n, s in zip(names, states, strict=False) if s]
         empty = [n for n, s in zip(names, states, strict=False) if not s]
+        filled_text = ngettext(
+            "{columns} is filled in", "{columns} are filled in", len(filled)
+        ).format(columns=", ".join(filled))
+        empty_text = ngettext(
+            "{columns} is empty", "{columns} are empty", len(empty)
+        ).format(columns=", ".join(empty))
         return self.say(
-            f"Sur cette ligne, {', '.join(filled)} "
-            f"{'est rempli' if len(filled) == 1 else 'sont remplis'} mais "
-            f"{', '.join(empty)} {'est vide' if len(empty) == 1 else 'sont vides'}."
+            # TRANSLATORS: "{filled} is filled in", "{empty} are empty"
+            _("On this row, {filled} but {empty}.").format(
+                filled=filled_text, empty=empty_text
+            )
         )
 
 
 _OPERATORS = {
-    ">": (lambda a, b: a > b, "supérieur à"),
-    ">=": (lambda a, b: a >= b, "supérieur ou égal à"),
-    "==": (lambda a, b: a == b, "égal à"),
-    "<=": (lambda a, b: a <= b, "inférieur ou égal à"),
-    "<": (lambda a, b: a < b, "inférieur à"),
+    ">": (lambda a, b: a > b, N_("greater than")),
+    ">=": (lambda a, b: a >= b, N_("greater than or equal to")),
+    "==": (lambda a, b: a == b, N_("equal to")),
+    "<=": (lambda a, b: a <= b, N_("less than or equal to")),
+    "<": (lambda a, b: a < b, N_("less than")),
 }
 
 
@@ -396,8 +416,12 @@ class CompareColumns(Check):
         if ok:
             return None
         return self.say(
-            f"{first} vaut {quote(a)} et {second} vaut {quote(b)} : {first} "
-            f"devrait être {words} {second}."
+            _(
+                "{first} is {a} and {second} is {b}: {first} should be {relation} "
+                "{second}."
+            ).format(
+                first=first, a=quote(a), second=second, b=quote(b), relation=_(words)
+            )
         )
 
 
@@ -421,7 +445,9 @@ class SumColumns(Check):
             f"{n} ({v})" for n, v in zip(parts, values[1:], strict=False)
         )
         return self.say(
-            f"{detail} = {sum(addends)}, mais {total_name} vaut {values[0]}."
+            _("{detail} = {sum}, but {total} is {value}.").format(
+                detail=detail, sum=sum(addends), total=total_name, value=values[0]
+            )
         )
 
 
@@ -448,20 +474,28 @@ class YearInterval(Check):
         if not slash:
             if allow_year and len(value) == 4 and value.isdigit():
                 return None
-            return f"La valeur {quote(value)} n'est pas une année ou une période AAAA/AAAA."
+            return _("The value {value} is not a year or a YYYY/YYYY period.").format(
+                value=quote(value)
+            )
         if not (
             len(first) == len(second) == 4 and first.isdigit() and second.isdigit()
         ):
-            return f"La valeur {quote(value)} n'est pas une période AAAA/AAAA."
-        if first == second:
-            return f"La période {quote(value)} répète la même année."
-        if int(first) > int(second):
-            return (
-                f"Dans la période {quote(value)}, la seconde année précède la première."
+            return _("The value {value} is not a YYYY/YYYY period.").format(
+                value=quote(value)
             )
+        if first == second:
+            return _("The period {value} repeats the same year.").format(
+                value=quote(value)
+            )
+        if int(first) > int(second):
+            return _(
+                "In the period {value}, the second year comes before the first."
+            ).format(value=quote(value))
         return None
 
 
+# The level-1 themes of the ACTES nomenclature: French data, that files must
+# follow whatever the language of the messages (not translated).
 ACTES_LEVEL_1 = {
     "1": "commande publique",
     "2": "urbanisme",
@@ -474,6 +508,10 @@ ACTES_LEVEL_1 = {
     "9": "autres domaines de compétences",
 }
 _ACTES_FOLDED = {fold(label): digit for digit, label in ACTES_LEVEL_1.items()}
+
+
+def _slash_spaces_message() -> str:
+    return _("In {name}, the slash must be neither preceded nor followed by a space.")
 
 
 class NomenclatureActes(Check):
@@ -512,36 +550,42 @@ class NomenclatureActes(Check):
         level_1, slash, level_2 = name.partition("/")
         if not slash:
             return self.say(
-                f"Dans {quote(name)}, il manque la barre oblique « / » entre le thème "
-                "et le sous-thème."
+                _(
+                    "In {name}, the slash “/” between the theme and the sub-theme is "
+                    "missing."
+                ).format(name=quote(name))
             )
         digit = _ACTES_FOLDED.get(fold(level_1))
         if digit is None:
             if _ACTES_FOLDED.get(fold(level_1.strip())) is None:
                 themes = ", ".join(ACTES_LEVEL_1.values())
                 return self.say(
-                    f"Le thème {quote(level_1)} n'est pas un thème de niveau 1 de la "
-                    f"nomenclature ACTES (qui sont : {themes})."
+                    _(
+                        "The theme {theme} is not a level-1 theme of the ACTES "
+                        "nomenclature (which are: {themes})."
+                    ).format(theme=quote(level_1), themes=themes)
                 )
-            return self.say(
-                f"Dans {quote(name)}, la barre oblique ne doit être ni précédée ni "
-                "suivie d'un espace."
-            )
+            return self.say(_slash_spaces_message().format(name=quote(name)))
         if level_2 != level_2.lstrip():
-            return self.say(
-                f"Dans {quote(name)}, la barre oblique ne doit être ni précédée ni "
-                "suivie d'un espace."
-            )
+            return self.say(_slash_spaces_message().format(name=quote(name)))
         if not level_2.strip():
             return self.say(
-                f"Dans {quote(name)}, le sous-thème manque après la barre oblique."
+                _("In {name}, the sub-theme is missing after the slash.").format(
+                    name=quote(name)
+                )
             )
         if code and code[0] in ACTES_LEVEL_1 and code[0] != digit:
-            return (
-                f"Le code de matière {quote(code)} appartient au thème "
-                f"« {ACTES_LEVEL_1[code[0]]} », mais le nom de matière {quote(name)} "
-                f"commence par le thème « {ACTES_LEVEL_1[digit]} » (codes {digit}.x) : "
-                "le code et le nom de matière doivent désigner la même matière."
+            return _(
+                "The subject code {code} belongs to the theme {code_theme}, but the "
+                "subject name {name} starts with the theme {name_theme} (codes "
+                "{digit}.x): the subject code and name must designate the same "
+                "subject."
+            ).format(
+                code=quote(code),
+                code_theme=quote(ACTES_LEVEL_1[code[0]]),
+                name=quote(name),
+                name_theme=quote(ACTES_LEVEL_1[digit]),
+                digit=digit,
             )
         return None
 
@@ -565,8 +609,9 @@ class DateNotInFuture(Check):
         if not (isinstance(parsed, date) and parsed > self.today):
             return None
         return self.say(
-            f"La date {quote(value)} est postérieure à aujourd'hui "
-            f"({self.today.isoformat()})."
+            _("The date {value} is later than today ({today}).").format(
+                value=quote(value), today=self.today.isoformat()
+            )
         )
 
 
@@ -593,8 +638,9 @@ class DecimalPoint(Check):
             return None
         fixed = value.strip().replace(" ", "").replace(",", ".")
         return self.say(
-            f"La valeur {quote(value)} n'utilise pas le point décimal : "
-            f"écrivez {fixed}."
+            _(
+                "The value {value} does not use the decimal point: write {fixed}."
+            ).format(value=quote(value), fixed=fixed)
         )
 
 
@@ -648,10 +694,21 @@ class SameValuePerGroup(Check):
     def problem(self, pair: tuple[tuple[str, ...], str]) -> str | None:
         key, value = pair
         seen = self.groups.get(key)
-        reference = f" : {quote(seen[0])}, ligne {seen[1]}" if seen else ""
+        group = " / ".join(key)
+        if seen:
+            return self.say(
+                _(
+                    "The value {value} differs from that of the other rows of the "
+                    "same group ({group}): {first}, line {row}."
+                ).format(
+                    value=quote(value), group=group, first=quote(seen[0]), row=seen[1]
+                )
+            )
         return self.say(
-            f"La valeur {quote(value)} diffère de celle des autres lignes du "
-            f"même groupe ({' / '.join(key)}){reference}."
+            _(
+                "The value {value} differs from that of the other rows of the same "
+                "group ({group})."
+            ).format(value=quote(value), group=group)
         )
 
     def shown(self, pair: tuple[tuple[str, ...], str]) -> str:
@@ -683,8 +740,11 @@ class CadastreParcelCommune(Check):
         for parcel in item[0].split("|"):
             if len(parcel) < 6 or (parcel[0:2] + parcel[3:6]) not in communes:
                 return self.say(
-                    f"La parcelle {quote(parcel)} n'est pas sur la commune "
-                    f"{' ni '.join(sorted(communes))}."
+                    _("The parcel {parcel} is not in the commune {communes}.").format(
+                        parcel=quote(parcel),
+                        # TRANSLATORS: joins the INSEE codes of the communes of a row
+                        communes=_(" nor ").join(sorted(communes)),
+                    )
                 )
         return None
 
@@ -713,19 +773,28 @@ class BalCleInterop(Check):
         problems = []
         code = insee.strip().lower()
         if code and code != ABSENT and parts[0] != code:
-            problems.append(f"elle devrait commencer par le code INSEE {insee}")
+            problems.append(
+                _("it should start with the INSEE code {insee}").format(insee=insee)
+            )
         number_field = self.fields[2]
         number = number_field.parse(number_text) if number_field else None
         if number is not None and (len(parts) < 3 or parts[2] != f"{number:05d}"):
-            problems.append(f"le numéro devrait s'y écrire {number:05d}")
+            problems.append(
+                _("the number should be written {number} in it").format(
+                    number=f"{number:05d}"
+                )
+            )
         suffix = suffix_text.strip().lower() if suffix_text != ABSENT else ""
         if suffix and (len(parts) < 4 or parts[3] != suffix):
-            problems.append(f"elle devrait se terminer par _{suffix}")
+            problems.append(_("it should end with _{suffix}").format(suffix=suffix))
         if not problems:
             return None
         return self.say(
-            f"La clé {quote(cle)} ne correspond pas à la ligne : "
-            f"{' ; '.join(problems)}."
+            _("The key {key} does not match the row: {problems}.").format(
+                # TRANSLATORS: separates the problems of an interoperability key
+                key=quote(cle),
+                problems=_("; ").join(problems),
+            )
         )
 
 
@@ -746,7 +815,11 @@ class ConcatenatedColumns(Check):
         expected = "".join(values[1:])
         if values[0] == expected:
             return None
-        return self.say(f"La valeur {quote(values[0])} devrait être {quote(expected)}.")
+        return self.say(
+            _("The value {value} should be {expected}.").format(
+                value=quote(values[0]), expected=quote(expected)
+            )
+        )
 
 
 CHECKS: dict[str, type[Check]] = {
@@ -799,28 +872,29 @@ def commune_codes() -> frozenset[str]:
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        prefix, _, ends = line.partition(" ")
+        prefix, _sep, ends = line.partition(" ")
         codes.update(prefix + end for end in ends.split())
     return frozenset(codes)
 
 
 class CommuneCode(ValueCheck):
     name = "commune-insee-value"
-    message = (
-        "Le code doit être le code INSEE d'une commune existante (5 caractères, "
-        "par exemple 31555 pour Toulouse), à ne pas confondre avec le code postal "
-        "(31000). La liste des codes se trouve sur insee.fr (code officiel "
-        "géographique)."
+    message = N_(
+        "The code must be the INSEE code of an existing commune (5 characters, "
+        "for example 31555 for Toulouse), not to be confused with the postcode "
+        "(31000). The list of codes is on insee.fr (official geographic code)."
     )
 
     def __init__(self, params: dict[str, Any], schema: CompiledSchema) -> None:
-        super().__init__(params, self.message, schema)
+        super().__init__(params, _(self.message), schema)
 
     def problem(self, value: str) -> str | None:
         if value in commune_codes():
             return None
         return self.say(
-            f"{quote(value)} n'est le code INSEE d'aucune commune actuelle."
+            _("{value} is not the INSEE code of any current commune.").format(
+                value=quote(value)
+            )
         )
 
 

@@ -10,11 +10,11 @@ values already known to be right or wrong are looked up in two bounded
 per-field caches, and only new values go through the compiled checker
 (``compile.py``). Errors are then located row by row, sorted by line and
 column, counted by type, and the first ``max_errors`` are kept with their
-French message. The custom checks (``checks.py``) run on the same column
-tuples. Memory holds one batch, the bounded caches, the first errors, and
-only what a declared rule needs across rows: the keys of ``unique``,
-``primaryKey`` and ``uniqueKeys`` constraints, and the groups of
-``same-value-per-group`` (bounded).
+message, built then in the language of the validation (``i18n``). The custom
+checks (``checks.py``) run on the same column tuples. Memory holds one batch,
+the bounded caches, the first errors, and only what a declared rule needs
+across rows: the keys of ``unique``, ``primaryKey`` and ``uniqueKeys``
+constraints, and the groups of ``same-value-per-group`` (bounded).
 
 Decisions
 ---------
@@ -31,7 +31,7 @@ Decisions
   standards requires rows. A hint says so.
 - An unreadable file (empty, binary, HTML, encrypted or broken workbook, a ZIP
   archive, invalid JSON, an unknown standard or version) gives status
-  "error" and a French ``fatal`` message; ``validate`` never raises.
+  "error" and a ``fatal`` message; ``validate`` never raises.
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ from ckanext.haute_garonne.validation.compile import (
     compiled,
 )
 from ckanext.haute_garonne.validation.headers import column_letter, match_header
-from ckanext.haute_garonne.validation.hints import HINTS, diagnose
+from ckanext.haute_garonne.validation.hints import diagnose
+from ckanext.haute_garonne.validation.i18n import _
+from ckanext.haute_garonne.validation.i18n import language as _language
 from ckanext.haute_garonne.validation.messages import (
     blank_row_message,
     constraint_message,
@@ -79,7 +81,7 @@ SPREADSHEET_FORMATS = ("xlsx", "ods")
 
 
 class Fatal(Exception):
-    """Stops a validation with a French message (the file is unreadable)."""
+    """Stops a validation with a message (the file is unreadable)."""
 
 
 # Entry point -----------------------------------------------------------------
@@ -92,6 +94,7 @@ def validate(
     *,
     filename: str | None = None,
     max_errors: int = 1000,
+    language: str | None = None,
 ) -> Report:
     """Check a file against a standard of the registry.
 
@@ -99,16 +102,34 @@ def validate(
     registry name ("deliberations") or identifier ("scdl/deliberations");
     ``version`` None for the latest version (for the BAL: the version the
     header follows). Never raises: an unreadable file gives a report with
-    status "error" and a French ``fatal`` message.
+    status "error" and a ``fatal`` message.
+
+    The messages and hints are in ``language`` ("fr", "en"…); None keeps the
+    current one (``i18n.language``), French by default.
     """
+    with _language(language):
+        return _validate(source, standard, version, filename, max_errors)
+
+
+def _validate(
+    source: Any,
+    standard: str,
+    version: str | None,
+    filename: str | None,
+    max_errors: int,
+) -> Report:
     report = Report()
     collector = Collector(max_errors)
     try:
         found = get_standard(standard) if standard else None
         if found is None:
             raise Fatal(
-                f"Le standard {quote(standard)} est inconnu du portail. Standards "
-                f"acceptés : {', '.join(_standard_names())}."
+                _(
+                    "The standard {standard} is unknown to the portal. Accepted "
+                    "standards: {accepted}."
+                ).format(
+                    standard=quote(standard), accepted=", ".join(_standard_names())
+                )
             )
         report.standard = found.name
         report.schema = found.identifier
@@ -122,10 +143,12 @@ def validate(
             if found.kind == "json":
                 if file_format != "json":
                     raise Fatal(
-                        "Ce standard attend un fichier JSON (données essentielles au "
-                        "format national), mais ce fichier est un tableau "
-                        f"({file_format.upper()}). Pour publier un tableau, choisissez "
-                        "le format tabulaire DECP (decp-table)."
+                        _(
+                            "This standard expects a JSON file (essential data in "
+                            "the national format), but this file is a table "
+                            "({format}). To publish a table, choose the DECP table "
+                            "format (decp-table)."
+                        ).format(format=file_format.upper())
                     )
                 from ckanext.haute_garonne.validation.json_schema import validate_json
 
@@ -137,8 +160,10 @@ def validate(
             else:
                 if file_format == "json":
                     raise Fatal(
-                        "Ce standard attend un tableau (CSV, XLSX ou ODS), mais ce "
-                        "fichier est un document JSON."
+                        _(
+                            "This standard expects a table (CSV, XLSX or ODS), but "
+                            "this file is a JSON document."
+                        )
                     )
                 _validate_table(
                     opened, head, file_format, found, chosen, report, collector
@@ -146,16 +171,16 @@ def validate(
     except (Fatal, read.UnreadableFile) as exc:
         report.fatal = str(exc)
     except MemoryError:
-        report.fatal = "Le fichier est trop volumineux pour être vérifié."
+        report.fatal = _("The file is too large to be checked.")
     except Exception:  # never raise on bad input: report it
         log.exception(
             "validation of %r against %r failed", filename or source, standard
         )
-        report.fatal = (
-            "Le fichier n'a pas pu être vérifié à cause d'une erreur inattendue du "
-            "validateur. Vérifiez qu'il s'agit bien d'un tableau CSV, XLSX ou ODS "
-            "(ou d'un JSON pour les marchés publics) et réessayez ; si le problème "
-            "persiste, contactez l'équipe du portail."
+        report.fatal = _(
+            "The file could not be checked because of an unexpected error of the "
+            "validator. Check that it is a CSV, XLSX or ODS table (or a JSON file "
+            "for public contracts) and try again; if the problem persists, contact "
+            "the portal team."
         )
     collector.fill(report)
     if report.fatal:
@@ -189,8 +214,10 @@ def _version(standard: Standard, version: str | None) -> SchemaVersion | None:
     if found is None:
         accepted = ", ".join(v.version for v in standard.versions)
         raise Fatal(
-            f"La version {quote(version)} du standard {standard.name} n'est pas prise "
-            f"en charge par le portail. Versions acceptées : {accepted}."
+            _(
+                "Version {version} of the standard {standard} is not supported by "
+                "the portal. Accepted versions: {accepted}."
+            ).format(version=quote(version), standard=standard.name, accepted=accepted)
         )
     return found
 
@@ -249,11 +276,13 @@ def _validate_table(
                 outcome = _run_table(records, "csv", standard, chosen, report, attempt)
         except UnicodeDecodeError:
             if not encoding.utf8:
-                label = read.ENCODING_LABELS.get(encoding.codec, encoding.name)
+                label = read.encoding_label(encoding.codec)
                 raise Fatal(
-                    f"Le fichier semble encodé en {label}, mais il contient des octets "
-                    "invalides pour cet encodage. Réenregistrez-le au format « CSV "
-                    "UTF-8 »."
+                    _(
+                        "The file seems to be encoded in {encoding}, but it contains "
+                        "bytes that are invalid in this encoding. Save it again in "
+                        "the “CSV UTF-8” format."
+                    ).format(encoding=label)
                 ) from None
             # Valid UTF-8 up to here, but not beyond: read again in Windows-1252.
             mixed = read.has_utf8_sequences(opened)
@@ -274,48 +303,54 @@ def _validate_table(
             None,
             None,
             None,
-            "Le fichier commence par la marque d'un fichier UTF-8 (BOM), mais son "
-            "contenu est encodé en Windows-1252. Le portail l'a lu, mais "
-            "réenregistrez-le au format « CSV UTF-8 » pour que les accents "
-            "s'affichent partout correctement.",
+            _(
+                "The file starts with the mark of a UTF-8 file (BOM), but its "
+                "content is encoded in Windows-1252. The portal read it, but save "
+                "it again in the “CSV UTF-8” format so that accents are shown "
+                "correctly everywhere."
+            ),
         )
-        collector.hint("not-utf8", HINTS["not-utf8"])
+        collector.hint("not-utf8")
     elif encoding.name == "cp1252" and mixed:
         collector.add(
             "encoding-error",
             None,
             None,
             None,
-            "Le fichier mélange deux encodages : une partie est en UTF-8, le reste en "
-            "Windows-1252. Des lettres accentuées sont donc abîmées. Réenregistrez le "
-            "tableau d'origine au format « CSV UTF-8 ».",
+            _(
+                "The file mixes two encodings: part of it is in UTF-8, the rest in "
+                "Windows-1252. Some accented letters are therefore damaged. Save the "
+                "original table again in the “CSV UTF-8” format."
+            ),
         )
-        collector.hint("mixed-encoding", HINTS["mixed-encoding"])
+        collector.hint("mixed-encoding")
     elif encoding.name not in ("utf-8", "utf-8-sig"):
-        label = read.ENCODING_LABELS.get(encoding.codec, encoding.name)
+        label = read.encoding_label(encoding.codec)
         collector.add(
             "encoding-warning",
             None,
             None,
             None,
-            f"Le fichier est encodé en {label} et non en UTF-8 comme le demande le "
-            "standard. Le portail l'a lu, mais réenregistrez-le en « CSV UTF-8 » pour "
-            "que les accents s'affichent partout correctement.",
+            _(
+                "The file is encoded in {encoding} and not in UTF-8 as the standard "
+                "asks. The portal read it, but save it again as “CSV UTF-8” so that "
+                "accents are shown correctly everywhere."
+            ).format(encoding=label),
         )
-        collector.hint("not-utf8", HINTS["not-utf8"])
+        collector.hint("not-utf8")
     if delimiter != outcome.expected_delimiter:
-        found = read.DELIMITER_LABELS.get(delimiter, quote(delimiter))
-        wanted = read.DELIMITER_LABELS.get(
-            outcome.expected_delimiter, outcome.expected_delimiter
-        )
+        found = read.delimiter_label(delimiter, quote(delimiter))
+        wanted = read.delimiter_label(outcome.expected_delimiter)
         collector.add(
             "delimiter-warning",
             None,
             None,
             None,
-            f"Les colonnes sont séparées par {found} alors que le standard "
-            f"demande {wanted}. Le portail a lu le fichier, mais exportez-le "
-            "avec le bon séparateur.",
+            _(
+                "The columns are separated by {found} whereas the standard asks "
+                "for {wanted}. The portal read the file, but export it with the "
+                "right separator."
+            ).format(found=found, wanted=wanted),
         )
 
 
@@ -357,23 +392,21 @@ def _run_table(
     except csv.Error as exc:
         raise Fatal(_csv_error_message(1, exc)) from None
     if header is None:
-        raise Fatal(
-            "Le fichier ne contient ni ligne d'en-tête ni données : il est vide."
-        )
+        raise Fatal(_("The file contains neither a header row nor data: it is empty."))
     if chosen is None:
         detected = detect_bal_version(header) if standard.name == "bal" else None
         chosen = standard.version(detected) if detected else standard.latest
         if standard.name == "bal" and detected is None:
-            collector.hint("bal-version-unknown", HINTS["bal-version-unknown"])
+            collector.hint("bal-version-unknown")
     _describe(report, chosen)
     schema = compiled(chosen.path)
     match = match_header(header, schema)
     for type_, field, value, message in match.problems:
         collector.add(type_, None, field, value, message)
     if match.known == 0:
-        collector.hint("no-known-column", HINTS["no-known-column"])
+        collector.hint("no-known-column")
     if any(p[0] == "header-mismatch" for p in match.problems):
-        collector.hint("header-case", HINTS["header-case"])
+        collector.hint("header-case")
     checks, _unknown = build_checks(schema, standard.name)
     run = TableRun(
         schema,
@@ -391,16 +424,17 @@ def _run_table(
         raise Fatal(_csv_error_message(header_row + run.rows + 1, exc)) from None
     report.rows = run.rows
     if run.rows == 0:
-        collector.hint("header-only", HINTS["header-only"])
+        collector.hint("header-only")
     return Outcome(schema.delimiter)
 
 
 def _csv_error_message(row: int, exc: csv.Error) -> str:
-    return (
-        f"Le fichier n'a pas pu être lu au-delà de la ligne {row} : sa structure "
-        'CSV est abîmée (le plus souvent, un guillemet « " » ouvert dans une '
-        f"cellule n'est jamais refermé). Détail technique : {exc}."
-    )
+    return _(
+        "The file could not be read beyond line {row}: its CSV structure is "
+        'damaged (most often, a quotation mark (") opened in a cell is never '
+        "closed). "
+        "Technical detail: {detail}."
+    ).format(row=row, detail=exc)
 
 
 _MISS = object()
@@ -478,7 +512,7 @@ class TableRun:
                 found.append((first + i, -1, "blank-row", None, None, None))
             numbers = [first + i for i in range(len(batch)) if i not in blank_set]
             batch = [r for i, r in enumerate(batch) if i not in blank_set]
-            self.collector.hint("blank-rows", HINTS["blank-rows"])
+            self.collector.hint("blank-rows")
         if not batch:
             self._emit(found)
             return
@@ -660,9 +694,11 @@ class TableRun:
         reason = (field.deviation or {}).get("reason", "")
         self.collector.hint(
             key,
-            f"La colonne {field.name} contient des valeurs (par exemple {quote(value)}) "
-            "que la règle officielle du standard refuserait, mais que le portail "
-            f"accepte : {reason}",
+            _(
+                "The column {column} contains values (for example {value}) that the "
+                "official rule of the standard would refuse, but that the portal "
+                "accepts: {reason}"
+            ).format(column=field.name, value=quote(value), reason=reason),
         )
 
     # Reporting -----------------------------------------------------------------
@@ -676,7 +712,7 @@ class TableRun:
             return
         found.sort(key=itemgetter(0, 1))
         by_name = self.schema.by_name
-        for row, _, type_, field_name, value, detail in found:
+        for row, _order, type_, field_name, value, detail in found:
             if type_ in ("type-error", "constraint-error"):
                 field = by_name[field_name]
                 suggestion = None
@@ -685,7 +721,7 @@ class TableRun:
                     diagnosis = diagnose(field, value, detail)
                     if diagnosis:
                         key, suggestion = diagnosis
-                        collector.hint(key, HINTS[key])
+                        collector.hint(key)
                 if collector.full:
                     collector.count_only([type_])
                     continue
@@ -724,4 +760,4 @@ class TableRun:
             return unique_message(value or "", detail, [field_name or ""])
         if isinstance(detail, str):
             return detail
-        return f"Erreur {type_}."
+        return _("Error {type}.").format(type=type_)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from ckanext.haute_garonne.validation.compile import CompiledSchema
+from ckanext.haute_garonne.validation.i18n import _
 from ckanext.haute_garonne.validation.messages import quote
 from ckanext.haute_garonne.validation.read import normalise_name
 
@@ -46,7 +47,9 @@ def column_letter(index: int) -> str:
 
 
 def _where(index: int) -> str:
-    return f"colonne n° {index + 1} ({column_letter(index)})"
+    return _("column no. {number} ({letter})").format(
+        number=index + 1, letter=column_letter(index)
+    )
 
 
 def _tokens(name: str) -> tuple[str, ...]:
@@ -87,9 +90,11 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                     "blank-header",
                     None,
                     None,
-                    f"La {_where(index)} n'a pas de nom dans la ligne d'en-tête : "
-                    "donnez-lui le nom d'une colonne du standard, ou supprimez-la si "
-                    "elle est vide.",
+                    _(
+                        "Column no. {number} ({letter}) has no name in the header "
+                        "row: give it the name of a column of the standard, or "
+                        "delete it if it is empty."
+                    ).format(number=index + 1, letter=column_letter(index)),
                 )
             )
 
@@ -104,9 +109,14 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                     "duplicate-header",
                     label,
                     label,
-                    f"La colonne {quote(label)} apparaît deux fois ({_where(columns[label])} "
-                    f"et {_where(index)}) : seule la première a été vérifiée. "
-                    "Supprimez ou renommez l'autre.",
+                    _(
+                        "The column {column} appears twice ({first} and {second}): "
+                        "only the first one was checked. Delete or rename the other."
+                    ).format(
+                        column=quote(label),
+                        first=_where(columns[label]),
+                        second=_where(index),
+                    ),
                 )
             )
             continue
@@ -135,9 +145,16 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                     "duplicate-header",
                     name,
                     label,
-                    f"La colonne {quote(label)} ({_where(index)}) reprend la colonne "
-                    f"{quote(name)} déjà présente ({_where(columns[name])}) : seule la "
-                    "première a été vérifiée. Supprimez ou renommez l'autre.",
+                    _(
+                        "The column {column} ({where}) repeats the column {name} "
+                        "already present ({first}): only the first one was checked. "
+                        "Delete or rename the other."
+                    ).format(
+                        column=quote(label),
+                        where=_where(index),
+                        name=quote(name),
+                        first=_where(columns[name]),
+                    ),
                 )
             )
             continue
@@ -148,9 +165,11 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                 "header-mismatch",
                 name,
                 label,
-                f"La colonne {quote(label)} doit s'écrire exactement {quote(name)} "
-                "(les majuscules, les accents, les espaces et les tirets bas comptent). "
-                "Le portail l'a reconnue et a vérifié ses valeurs, mais renommez-la.",
+                _(
+                    "The column {column} must be spelt exactly {name} (capital "
+                    "letters, accents, spaces and underscores count). The portal "
+                    "recognised it and checked its values, but rename it."
+                ).format(column=quote(label), name=quote(name)),
             )
         )
 
@@ -159,13 +178,19 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
         if index in used or index in blank:
             continue
         suggestion = _suggest(label, missing)
-        text = (
-            f"La colonne {quote(label)} ({_where(index)}) ne fait pas partie du "
-            "standard : supprimez-la, ou renommez-la si elle correspond à une "
-            "colonne du standard."
-        )
         if suggestion:
-            text += f" Vouliez-vous écrire {quote(suggestion)} ?"
+            text = _(
+                "The column {column} ({where}) is not part of the standard: delete "
+                "it, or rename it if it matches a column of the standard. Did you "
+                "mean {suggestion}?"
+            ).format(
+                column=quote(label), where=_where(index), suggestion=quote(suggestion)
+            )
+        else:
+            text = _(
+                "The column {column} ({where}) is not part of the standard: delete "
+                "it, or rename it if it matches a column of the standard."
+            ).format(column=quote(label), where=_where(index))
         problems.append(("extra-header", label, label, text))
 
     for name in missing:
@@ -176,8 +201,10 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                     "missing-header",
                     name,
                     None,
-                    f"La colonne obligatoire {quote(name)} est absente. Ajoutez-la, avec "
-                    "ce nom exact, et remplissez-la sur chaque ligne.",
+                    _(
+                        "The required column {column} is missing. Add it, with this "
+                        "exact name, and fill it in on every row."
+                    ).format(column=quote(name)),
                 )
             )
         else:
@@ -186,16 +213,18 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                     "missing-optional-header",
                     name,
                     None,
-                    f"La colonne facultative {quote(name)} est absente : le standard "
-                    "demande toutes ses colonnes, même vides. Ajoutez-la, en laissant "
-                    "ses cases vides si vous n'avez pas l'information.",
+                    _(
+                        "The optional column {column} is missing: the standard asks "
+                        "for all its columns, even empty ones. Add it, leaving its "
+                        "cells empty if you do not have the information."
+                    ).format(column=quote(name)),
                 )
             )
 
     # Order of the columns found, compared with the standard's.
     found = sorted(columns.items(), key=lambda item: item[1])
-    positions = [by_name[name].position for name, _ in found]
-    for (before, _), (after, _), p1, p2 in zip(
+    positions = [by_name[name].position for name, _index in found]
+    for (before, _i1), (after, _i2), p1, p2 in zip(
         found, found[1:], positions, positions[1:], strict=False
     ):
         if p1 > p2:
@@ -204,10 +233,12 @@ def match_header(labels: list[str], schema: CompiledSchema) -> HeaderMatch:
                     "header-order",
                     after,
                     None,
-                    "Les colonnes ne sont pas dans l'ordre du standard (par exemple, "
-                    f"{quote(after)} devrait venir avant {quote(before)}). Elles ont été "
-                    "reconnues par leur nom et vérifiées ; remettez-les dans l'ordre "
-                    "du modèle.",
+                    _(
+                        "The columns are not in the order of the standard (for "
+                        "example, {after} should come before {before}). They were "
+                        "recognised by their name and checked; put them back in the "
+                        "order of the template."
+                    ).format(after=quote(after), before=quote(before)),
                 )
             )
             break

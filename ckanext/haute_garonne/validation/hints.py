@@ -2,8 +2,8 @@
 
 Pure module: no CKAN import. ``diagnose`` looks at a refused value and, when
 it recognises a usual spreadsheet or habit mistake, returns the key of a hint
-(a general French explanation added once to the report) and a suggestion for
-this very value (added to the error message): « écrivez 1250.50 ».
+(a general explanation added once to the report, ``hint_text``) and a
+suggestion for this very value (added to the error message): "write 1250.50".
 """
 
 from __future__ import annotations
@@ -13,129 +13,135 @@ import unicodedata
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ckanext.haute_garonne.validation.i18n import N_, _
+
 if TYPE_CHECKING:
     from ckanext.haute_garonne.validation.compile import CompiledField
 
+# General explanations added once to a report, by key (translated where used).
 HINTS: dict[str, str] = {
-    "decimal-comma": (
-        "Des nombres sont écrits à la française, avec une virgule décimale ou des "
-        "espaces entre les milliers (par exemple « 1 250,50 ») : le standard demande "
-        "un point décimal, sans espace ni symbole monétaire (1250.50). Dans un "
-        "tableur, mettez la colonne au format « Standard » avant d'exporter, ou "
-        "remplacez les virgules par des points."
+    "decimal-comma": N_(
+        "Some numbers are written the French way, with a decimal comma or with "
+        "spaces between the thousands (for example “1 250,50”): the standard asks "
+        "for a decimal point, without spaces or currency symbols (1250.50). In a "
+        "spreadsheet, set the column to the “General” format before exporting, "
+        "or replace the commas with dots."
     ),
-    "integer-decimal": (
-        "Des nombres entiers sont écrits avec une partie décimale (« 12.0 ») : "
-        "écrivez-les sans décimales (12)."
+    "integer-decimal": N_(
+        "Some whole numbers are written with a decimal part (“12.0”): write them "
+        "without decimals (12)."
     ),
-    "excel-serial-date": (
-        "Des dates apparaissent sous la forme d'un nombre à 5 chiffres (par exemple "
-        "45123) : c'est ainsi qu'un tableur enregistre une date lorsque la cellule "
-        "a perdu son format. Écrivez les dates au format AAAA-MM-JJ (45123 "
-        "correspond au 2023-07-16)."
+    "excel-serial-date": N_(
+        "Some dates appear as a 5-digit number (for example 45123): this is how a "
+        "spreadsheet saves a date when the cell has lost its format. Write the "
+        "dates in the YYYY-MM-DD format (45123 stands for 2023-07-16)."
     ),
-    "french-date": (
-        "Des dates sont écrites au format JJ/MM/AAAA (par exemple 12/03/2024) : le "
-        "standard demande le format international AAAA-MM-JJ (2024-03-12)."
+    "french-date": N_(
+        "Some dates are written in the DD/MM/YYYY format (for example "
+        "12/03/2024): the standard asks for the international YYYY-MM-DD format "
+        "(2024-03-12)."
     ),
-    "date-separator": (
-        "Des dates utilisent des barres obliques ou des points (2017/09/08, "
-        "2013.01.26) : séparez l'année, le mois et le jour par des tirets "
-        "(2017-09-08)."
+    "date-separator": N_(
+        "Some dates use slashes or dots (2017/09/08, 2013.01.26): separate the "
+        "year, the month and the day with hyphens (2017-09-08)."
     ),
-    "date-time": (
-        "Des dates sont suivies d'une heure ou d'un fuseau horaire (2024-03-12 "
-        "00:00:00, 2018-08-30+02:00) : n'écrivez que la date, AAAA-MM-JJ."
+    "date-time": N_(
+        "Some dates are followed by a time or a time zone (2024-03-12 00:00:00, "
+        "2018-08-30+02:00): write only the date, YYYY-MM-DD."
     ),
-    "period-underscore": (
-        "Des périodes séparent leurs deux dates par un tiret bas « _ » (ancien "
-        "format réglementaire) : le standard demande une barre oblique, sans "
-        "espace (2024-01-01/2024-12-31)."
+    "period-underscore": N_(
+        "Some periods separate their two dates with an underscore “_” (the former "
+        "regulatory format): the standard asks for a slash, without spaces "
+        "(2024-01-01/2024-12-31)."
     ),
-    "float-siret": (
-        "Des numéros SIRET ont été enregistrés comme des nombres à virgule "
-        "(21310458100011.0, ou 2.13104581E+13 en notation scientifique) : le "
-        "tableur a modifié leur écriture, et parfois perdu leurs derniers chiffres. "
-        "Mettez la colonne au format « Texte » et recopiez les 14 chiffres."
+    "float-siret": N_(
+        "Some SIRET numbers were saved as decimal numbers (21310458100011.0, or "
+        "2.13104581E+13 in scientific notation): the spreadsheet changed how they "
+        "are written, and sometimes lost their last digits. Set the column to "
+        "the “Text” format and copy the 14 digits again."
     ),
-    "siret-spaces": (
-        "Des numéros SIRET contiennent des espaces ou des points (« 446 720 633 "
-        "00010 ») : écrivez les 14 chiffres attachés (44672063300010)."
+    "siret-spaces": N_(
+        "Some SIRET numbers contain spaces or dots (“446 720 633 00010”): write "
+        "the 14 digits together (44672063300010)."
     ),
-    "siren-not-siret": (
-        "Des identifiants n'ont que 9 chiffres : c'est un numéro SIREN (l'entité), "
-        "alors que le standard demande le SIRET (l'établissement, 14 chiffres). "
-        "Le SIRET se trouve sur annuaire-entreprises.data.gouv.fr."
+    "siren-not-siret": N_(
+        "Some identifiers have only 9 digits: that is a SIREN number (the "
+        "entity), whereas the standard asks for the SIRET (the establishment, 14 "
+        "digits). The SIRET can be found on annuaire-entreprises.data.gouv.fr."
     ),
-    "enum-case": (
-        "Des valeurs ne diffèrent de la liste autorisée que par les majuscules, les "
-        "accents ou les espaces (par exemple « Aide en numéraire » au lieu de « aide "
-        "en numéraire ») : recopiez-les exactement comme dans la liste."
+    "enum-case": N_(
+        "Some values differ from the allowed list only by capital letters, "
+        "accents or spaces (for example “Aide en numéraire” instead of “aide en "
+        "numéraire”): copy them exactly as in the list."
     ),
-    "boolean-case": (
-        "Des valeurs oui/non n'ont pas l'écriture attendue (« Oui », « NON »…) : "
-        "écrivez-les exactement comme le standard l'indique, en général en "
-        "minuscules."
+    "boolean-case": N_(
+        "Some yes/no values are not written as expected (“Oui”, “NON”…): write "
+        "them exactly as the standard says, usually in lower case."
     ),
-    "percentage": (
-        "Des pourcentages sont écrits en nombre de pour cent (50) au lieu d'une "
-        "fraction : le standard attend un nombre entre 0.01 et 1 (0.5 pour 50 %)."
+    "percentage": N_(
+        "Some percentages are written as a number of percent (50) instead of a "
+        "fraction: the standard expects a number between 0.01 and 1 (0.5 for 50 "
+        "percent)."
     ),
-    "spaces": (
-        "Des cellules commencent ou finissent par des espaces invisibles : "
-        "supprimez-les (dans un tableur, la fonction SUPPRESPACE)."
+    "spaces": N_(
+        "Some cells start or end with invisible spaces: delete them (in a "
+        "spreadsheet, with the TRIM function)."
     ),
-    "insee-leading-zero": (
-        "Des codes INSEE de commune ont perdu leur zéro initial (1001 au lieu de "
-        "01001) : le tableur les a pris pour des nombres. Mettez la colonne au "
-        "format « Texte » et écrivez les 5 caractères."
+    "insee-leading-zero": N_(
+        "Some INSEE commune codes have lost their leading zero (1001 instead of "
+        "01001): the spreadsheet took them for numbers. Set the column to the "
+        "“Text” format and write the 5 characters."
     ),
-    "blank-rows": (
-        "Le fichier contient des lignes entièrement vides : supprimez-les (elles "
-        "restent souvent à la fin d'un tableau exporté depuis un tableur)."
+    "blank-rows": N_(
+        "The file contains entirely empty rows: delete them (they are often left "
+        "at the end of a table exported from a spreadsheet)."
     ),
-    "header-only": (
-        "Le fichier ne contient que la ligne d'en-tête, sans aucune ligne de "
-        "données : il est conforme mais vide."
+    "header-only": N_(
+        "The file contains only the header row, without any data row: it is valid "
+        "but empty."
     ),
-    "no-known-column": (
-        "Aucune colonne du fichier ne porte le nom d'une colonne du standard : le "
-        "fichier suit sans doute un autre modèle (ancienne version du standard, "
-        "format propre à un logiciel). Partez du modèle de fichier vierge proposé "
-        "par le portail et recopiez-y vos données."
+    "no-known-column": N_(
+        "No column of the file has the name of a column of the standard: the file "
+        "probably follows another template (an earlier version of the standard, "
+        "a format of its own to some software). Start from the blank template "
+        "offered by the portal and copy your data into it."
     ),
-    "header-case": (
-        "Des noms de colonnes diffèrent du standard par les majuscules, les accents "
-        "ou les espaces : le portail les a reconnus, mais les autres outils "
-        "(data.gouv.fr, Validata) les refuseront. Renommez-les exactement comme "
-        "dans le standard."
+    "header-case": N_(
+        "Some column names differ from the standard by capital letters, accents "
+        "or spaces: the portal recognised them, but other tools (data.gouv.fr, "
+        "Validata) will refuse them. Rename them exactly as in the standard."
     ),
-    "not-utf8": (
-        "Le fichier n'est pas encodé en UTF-8 (probablement Windows-1252, "
-        "l'encodage par défaut d'Excel sous Windows) : le portail l'a lu, mais les "
-        "lettres accentuées risquent de s'afficher mal ailleurs. Dans Excel, "
-        "choisissez « Enregistrer sous > CSV UTF-8 (délimité par des virgules) »."
+    "not-utf8": N_(
+        "The file is not encoded in UTF-8 (probably Windows-1252, the default "
+        "encoding of Excel on Windows): the portal read it, but accented letters "
+        "may be shown wrongly elsewhere. In Excel, choose “Save as > CSV UTF-8 "
+        "(Comma delimited)”."
     ),
-    "mixed-encoding": (
-        "Le fichier mélange deux encodages (UTF-8 et Windows-1252) : une partie des "
-        "lettres accentuées est forcément abîmée (« Ã© » au lieu de « é »). "
-        "Réenregistrez le tableau d'origine en « CSV UTF-8 » plutôt que de "
-        "modifier le fichier."
+    "mixed-encoding": N_(
+        "The file mixes two encodings (UTF-8 and Windows-1252): some of the "
+        "accented letters are necessarily damaged (“Ã©” instead of “é”). Save the "
+        "original table again as “CSV UTF-8” rather than editing the file."
     ),
-    "decp-2019": (
-        "Le fichier suit l'ancien format DECP de 2019 (une simple liste sous "
-        "« marches ») : depuis le 1er janvier 2024, le format 2.0 regroupe les "
-        "marchés sous « marches » > « marche » et les concessions sous « marches » "
-        "> « contrat-concession », et demande de nouvelles informations "
-        "(techniques d'achat, considérations sociales et environnementales…)."
+    "decp-2019": N_(
+        "The file follows the former 2019 DECP format (a plain list under "
+        "“marches”): since 1 January 2024, the 2.0 format groups the contracts "
+        "under “marches” > “marche” and the concessions under “marches” > "
+        "“contrat-concession”, and asks for new information (purchasing "
+        "techniques, social and environmental considerations…)."
     ),
-    "bal-version-unknown": (
-        "L'en-tête ne correspond ni à la BAL 1.4 ni à la BAL 1.5 (colonne voie_nom "
-        "sans les identifiants BAN : sans doute une BAL 1.3 ou plus ancienne). Le "
-        "fichier a été vérifié selon la version 1.5, la seule que la Base Adresse "
-        "Nationale exploite pleinement."
+    "bal-version-unknown": N_(
+        "The header matches neither BAL 1.4 nor BAL 1.5 (a voie_nom column "
+        "without the BAN identifiers: probably BAL 1.3 or older). The file was "
+        "checked against version 1.5, the only one the Base Adresse Nationale "
+        "fully uses."
     ),
 }
+
+
+def hint_text(key: str) -> str:
+    """The text of a hint, in the current language."""
+    return _(HINTS[key])
+
 
 _FRENCH_NUMBER = re.compile(
     r"[-+]?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|[-+]?\d+,\d+"
@@ -207,7 +213,7 @@ def number_suggestion(value: str) -> tuple[str, str] | None:
     text = _CURRENCY.sub("", value.strip())
     if _FRENCH_NUMBER.fullmatch(text):
         if "," in text:
-            integer, _, decimals = text.rpartition(",")
+            integer, _sep, decimals = text.rpartition(",")
         else:
             integer, decimals = text, ""
         digits = re.sub(r"[ \u00a0\u202f.]", "", integer)
@@ -227,7 +233,9 @@ def siret_suggestion(value: str) -> tuple[str, str] | None:
         if len(digits) < 14:
             return (
                 "float-siret",
-                f"{digits.zfill(14)} (zéros initiaux rétablis, à vérifier)",
+                _("{digits} (leading zeros restored, to be checked)").format(
+                    digits=digits.zfill(14)
+                ),
             )
         return "float-siret", digits
     if _SCIENTIFIC.fullmatch(text):

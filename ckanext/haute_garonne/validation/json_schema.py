@@ -4,8 +4,8 @@ Pure module: no CKAN import. The document is parsed whole (jsonschema needs
 it in memory); errors come from ``Draft7Validator.iter_errors``. Each error
 has the JSON path of the value in ``field`` ("marches/marche/3/procedure"),
 ``row`` None, a type ``json-<keyword>`` (``json-required``,
-``json-additional-properties``, ``json-enum``…) and a French message that
-names the marché or concession concerned (number in the list and ``id``).
+``json-additional-properties``, ``json-enum``…) and a message that names
+the marché or concession concerned (number in the list and ``id``).
 """
 
 from __future__ import annotations
@@ -17,29 +17,35 @@ from typing import Any
 import jsonschema
 
 from ckanext.haute_garonne.validation import read
-from ckanext.haute_garonne.validation.hints import (
-    HINTS,
-    date_suggestion,
-    siret_suggestion,
-)
+from ckanext.haute_garonne.validation.hints import date_suggestion, siret_suggestion
+from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
 from ckanext.haute_garonne.validation.messages import quote
 from ckanext.haute_garonne.validation.report import Collector
 
 _TYPE_WORDS = {
-    "string": "un texte (entre guillemets)",
-    "number": "un nombre (sans guillemets, avec un point décimal)",
-    "integer": "un nombre entier (sans guillemets)",
-    "boolean": "true ou false (sans guillemets)",
-    "array": "une liste [ … ]",
-    "object": "un objet { … }",
+    "string": N_("a text (in quotes)"),
+    "number": N_("a number (without quotes, with a decimal point)"),
+    "integer": N_("a whole number (without quotes)"),
+    "boolean": N_("true or false (without quotes)"),
+    "array": N_("a list [ … ]"),
+    "object": N_("an object { … }"),
     "null": "null",
 }
-_LISTS = {"marche": "le marché", "contrat-concession": "la concession"}
+_LISTS = {
+    "marche": N_("the contract no. {number}"),
+    "contrat-concession": N_("the concession no. {number}"),
+}
 _RELATIONS = {
-    "minimum": "supérieure ou égale à",
-    "exclusiveMinimum": "strictement supérieure à",
-    "maximum": "inférieure ou égale à",
-    "exclusiveMaximum": "strictement inférieure à",
+    "minimum": N_(
+        "The value {value} ({where}) must be greater than or equal to {limit}."
+    ),
+    "exclusiveMinimum": N_(
+        "The value {value} ({where}) must be strictly greater than {limit}."
+    ),
+    "maximum": N_("The value {value} ({where}) must be less than or equal to {limit}."),
+    "exclusiveMaximum": N_(
+        "The value {value} ({where}) must be strictly less than {limit}."
+    ),
 }
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 
@@ -56,27 +62,30 @@ def _shown(value: Any) -> str:
 
 
 def _where(document: Any, path: list[Any]) -> str:
-    """« le marché n° 4 (id « 2026-001 »), propriété procedure »."""
+    """Where a value is, in words: "the contract no. 4 (id “2026-001”),
+    procedure"."""
     if (
         len(path) >= 3
         and path[0] == "marches"
         and path[1] in _LISTS
         and isinstance(path[2], int)
     ):
-        what = f"{_LISTS[path[1]]} n° {path[2] + 1}"
+        what = _(_LISTS[path[1]]).format(number=path[2] + 1)
         try:
             item = document["marches"][path[1]][path[2]]
             if isinstance(item, dict) and isinstance(item.get("id"), (str, int)):
-                what += f" (id {quote(item['id'])})"
+                what = _("{item} (id {id})").format(item=what, id=quote(item["id"]))
         except (KeyError, IndexError, TypeError):
             pass
         rest = "/".join(str(p) for p in path[3:])
         return f"{what}, {rest}" if rest else what
     if len(path) >= 2 and path[0] == "marches" and isinstance(path[1], int):
-        return f"l'élément n° {path[1] + 1} de « marches »" + (
-            ", " + "/".join(str(p) for p in path[2:]) if path[2:] else ""
+        what = _("the item no. {number} of {list}").format(
+            number=path[1] + 1, list=quote("marches")
         )
-    return "/".join(str(p) for p in path) or "la racine du document"
+        rest = "/".join(str(p) for p in path[2:])
+        return f"{what}, {rest}" if rest else what
+    return "/".join(str(p) for p in path) or _("the root of the document")
 
 
 def _message(
@@ -98,7 +107,9 @@ def _message(
                 type_,
                 f"{field}/{name}" if field else name,
                 None,
-                f"L'information obligatoire {quote(name)} manque ({where}).",
+                _("The required information {name} is missing ({where}).").format(
+                    name=quote(name), where=where
+                ),
             )
         ]
     if kind == "additionalProperties" and isinstance(instance, dict):
@@ -109,19 +120,28 @@ def _message(
                 type_,
                 f"{field}/{extra}" if field else extra,
                 None,
-                f"La propriété {quote(extra)} ({where}) n'existe pas dans le format : "
-                "supprimez-la, ou corrigez son nom (majuscules comprises).",
+                _(
+                    "The property {name} ({where}) does not exist in the format: "
+                    "delete it, or correct its name (capital letters included)."
+                ).format(name=quote(extra), where=where),
             )
             for extra in extras
         ]
     if kind == "type":
         expected = limit if isinstance(limit, list) else [limit]
-        words = " ou ".join(_TYPE_WORDS.get(t, t) for t in expected)
-        text = f"La valeur {_shown(instance)} ({where}) doit être {words}."
+        # TRANSLATORS: joins the JSON types a value may have
+        words = _(" or ").join(_(_TYPE_WORDS.get(t, t)) for t in expected)
         if ("number" in expected or "integer" in expected) and isinstance(
             instance, str
         ):
-            text += " Écrivez le nombre sans guillemets."
+            text = _(
+                "The value {value} ({where}) must be {expected}. Write the number "
+                "without quotes."
+            ).format(value=_shown(instance), where=where, expected=words)
+        else:
+            text = _("The value {value} ({where}) must be {expected}.").format(
+                value=_shown(instance), where=where, expected=words
+            )
         return [(type_, field, value, text)]
     if kind == "enum":
         allowed = [str(v) for v in limit]
@@ -133,12 +153,17 @@ def _message(
                 type_,
                 field,
                 value,
-                f"La valeur {_shown(instance)} ({where}) n'est pas dans la liste des "
-                f"valeurs autorisées : {shown} (majuscules et accents compris).",
+                _(
+                    "The value {value} ({where}) is not in the list of allowed "
+                    "values: {allowed} (capital letters and accents included)."
+                ).format(value=_shown(instance), where=where, allowed=shown),
             )
         ]
     if kind == "pattern":
-        text = f"La valeur {_shown(instance)} ({where}) n'a pas la forme attendue (motif : {limit})."
+        text = _(
+            "The value {value} ({where}) does not have the expected form (pattern: "
+            "{pattern})."
+        ).format(value=_shown(instance), where=where, pattern=limit)
         if isinstance(instance, str):
             found = (
                 date_suggestion(instance)
@@ -148,19 +173,25 @@ def _message(
             if not found and "{14}" in limit:
                 found = siret_suggestion(instance)
                 if found and found[0] == "siren-not-siret":
-                    text += " C'est un numéro SIREN (9 chiffres) : indiquez le SIRET (14 chiffres)."
+                    text = _(
+                        "{message} It is a SIREN number (9 digits): give the SIRET "
+                        "(14 digits)."
+                    ).format(message=text)
                     found = None
             if found and found[1]:
-                text += f" Écrivez plutôt : {found[1]}."
+                text = _("{message} Write instead: {suggestion}.").format(
+                    message=text, suggestion=found[1]
+                )
         return [(type_, field, value, text)]
     if kind in _RELATIONS:
-        relation = _RELATIONS[kind]
         return [
             (
                 type_,
                 field,
                 value,
-                f"La valeur {_shown(instance)} ({where}) doit être {relation} {limit}.",
+                _(_RELATIONS[kind]).format(
+                    value=_shown(instance), where=where, limit=limit
+                ),
             )
         ]
     if kind == "minLength":
@@ -169,7 +200,13 @@ def _message(
                 type_,
                 field,
                 value,
-                f"Le texte {_shown(instance)} ({where}) est trop court : {limit} caractère(s) au moins.",
+                ngettext(
+                    "The text {value} ({where}) is too short: at least {limit} "
+                    "character.",
+                    "The text {value} ({where}) is too short: at least {limit} "
+                    "characters.",
+                    limit,
+                ).format(value=_shown(instance), where=where, limit=limit),
             )
         ]
     if kind == "maxLength":
@@ -178,8 +215,15 @@ def _message(
                 type_,
                 field,
                 value,
-                f"Le texte {_shown(instance)} ({where}) est trop long : {len(str(instance))} "
-                f"caractères pour {limit} au plus.",
+                _(
+                    "The text {value} ({where}) is too long: {length} characters "
+                    "for {limit} at most."
+                ).format(
+                    value=_shown(instance),
+                    where=where,
+                    length=len(str(instance)),
+                    limit=limit,
+                ),
             )
         ]
     if kind == "minItems":
@@ -188,7 +232,11 @@ def _message(
                 type_,
                 field,
                 None,
-                f"La liste ({where}) doit contenir au moins {limit} élément(s).",
+                ngettext(
+                    "The list ({where}) must contain at least {limit} item.",
+                    "The list ({where}) must contain at least {limit} items.",
+                    limit,
+                ).format(where=where, limit=limit),
             )
         ]
     if kind == "maxItems":
@@ -197,12 +245,21 @@ def _message(
                 type_,
                 field,
                 None,
-                f"La liste ({where}) contient plus de {limit} élément(s).",
+                ngettext(
+                    "The list ({where}) contains more than {limit} item.",
+                    "The list ({where}) contains more than {limit} items.",
+                    limit,
+                ).format(where=where, limit=limit),
             )
         ]
     if kind == "uniqueItems":
         return [
-            (type_, field, None, f"La liste ({where}) contient des éléments en double.")
+            (
+                type_,
+                field,
+                None,
+                _("The list ({where}) contains duplicate items.").format(where=where),
+            )
         ]
     if kind == "format":
         return [
@@ -210,7 +267,9 @@ def _message(
                 type_,
                 field,
                 value,
-                f"La valeur {_shown(instance)} ({where}) n'est pas au format {limit}.",
+                _("The value {value} ({where}) is not in the {format} format.").format(
+                    value=_shown(instance), where=where, format=limit
+                ),
             )
         ]
     if kind == "const":
@@ -219,7 +278,9 @@ def _message(
                 type_,
                 field,
                 value,
-                f"La valeur {_shown(instance)} ({where}) doit être {_shown(limit)}.",
+                _("The value {value} ({where}) must be {expected}.").format(
+                    value=_shown(instance), where=where, expected=_shown(limit)
+                ),
             )
         ]
     return [
@@ -227,7 +288,9 @@ def _message(
             type_,
             field,
             value,
-            f"La valeur ({where}) ne respecte pas le format (règle « {kind} »).",
+            _("The value ({where}) does not follow the format (“{rule}” rule).").format(
+                where=where, rule=kind
+            ),
         )
     ]
 
@@ -245,14 +308,16 @@ def _load(opened: read.Opened, head: bytes) -> tuple[Any, str]:
         return json.loads(text.lstrip("\ufeff")), name
     except json.JSONDecodeError as exc:
         raise read.UnreadableFile(
-            "Le fichier n'est pas un document JSON valide : erreur de syntaxe ligne "
-            f"{exc.lineno}, colonne {exc.colno} (virgule, guillemet ou accolade "
-            "manquant ou en trop). Vérifiez le fichier avec un outil de validation "
-            "JSON, ou exportez-le de nouveau depuis votre logiciel."
+            _(
+                "The file is not a valid JSON document: syntax error on line "
+                "{line}, column {column} (a comma, quote or brace missing or one "
+                "too many). Check the file with a JSON validation tool, or export "
+                "it again from your software."
+            ).format(line=exc.lineno, column=exc.colno)
         ) from None
     except RecursionError:
         raise read.UnreadableFile(
-            "Le document JSON est trop profondément imbriqué."
+            _("The JSON document is nested too deeply.")
         ) from None
 
 
@@ -277,16 +342,18 @@ def validate_json(
     """Check a JSON file; returns (encoding, number of marchés and concessions)."""
     document, encoding = _load(opened, head)
     if isinstance(document, dict) and isinstance(document.get("marches"), list):
-        collector.hint("decp-2019", HINTS["decp-2019"])
+        collector.hint("decp-2019")
     if encoding not in ("utf-8", "utf-8-sig"):
-        collector.hint("not-utf8", HINTS["not-utf8"])
+        collector.hint("not-utf8")
         collector.add(
             "encoding-warning",
             None,
             None,
             None,
-            "Le fichier n'est pas encodé en UTF-8 : réenregistrez-le en UTF-8, "
-            "l'encodage qu'impose le format JSON.",
+            _(
+                "The file is not encoded in UTF-8: save it again in UTF-8, the "
+                "encoding the JSON format requires."
+            ),
         )
     validator_class = jsonschema.validators.validator_for(
         schema, default=jsonschema.Draft7Validator

@@ -1,87 +1,135 @@
-"""French messages for the errors of a cell, a row or the header.
+"""The messages for the errors of a cell, a row or the header.
 
 Pure module: no CKAN import. Each message says what is wrong and what is
-expected, in plain words for the person who filled the spreadsheet.
+expected, in plain words for the person who filled the spreadsheet. They are
+written in English and translated when built (``i18n``): French by default.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
+
 if TYPE_CHECKING:
     from ckanext.haute_garonne.validation.compile import CompiledField
 
-# Plain-language descriptions of the patterns of our schemas, by field name.
+# Plain-language descriptions of the patterns of our schemas, by field name
+# (translated where used).
 PATTERN_DESCRIPTIONS: dict[str, str] = {
-    "COLL_SIRET": "un numéro SIRET de 14 chiffres, sans espace ni point",
-    "idAttribuant": "un numéro SIRET de 14 chiffres, sans espace ni point",
-    "DELIB_MATIERE_CODE": "un chiffre, un point, puis un ou deux chiffres (par exemple 7.5)",
-    "BUDGET_ANNEE": "une année (2024) ou deux années séparées par une barre oblique (2024/2025)",
-    "rnaBeneficiaire": "un numéro RNA : la lettre W suivie de 9 chiffres (W313001234)",
-    "datesPeriodeVersement": (
-        "une date au format AAAA-MM-JJ (2024-05-15) ou une période, deux dates "
-        "séparées par une barre oblique sans espace (2024-01-01/2024-12-31)"
+    "COLL_SIRET": N_("a 14-digit SIRET number, without spaces or dots"),
+    "idAttribuant": N_("a 14-digit SIRET number, without spaces or dots"),
+    "DELIB_MATIERE_CODE": N_(
+        "a digit, a dot, then one or two digits (for example 7.5)"
     ),
-    "COLL_INSEE": "le code INSEE de la commune sur 5 caractères (31555 pour Toulouse)",
-    "COMMUNE_NOM": (
-        "le nom officiel de la commune, avec une majuscule au début de chaque mot "
-        "et des tirets (Saint-Orens-de-Gameville)"
+    "BUDGET_ANNEE": N_("a year (2024) or two years separated by a slash (2024/2025)"),
+    "rnaBeneficiaire": N_(
+        "an RNA number: the letter W followed by 9 digits (W313001234)"
     ),
-    "ENFANT_PRENOM": (
-        "un prénom qui commence par une majuscule et continue en minuscules ; les "
-        "prénoms composés sont reliés par un tiret, sans espace (Jean-Éric)"
+    "datesPeriodeVersement": N_(
+        "a date in the YYYY-MM-DD format (2024-05-15) or a period, two dates "
+        "separated by a slash without spaces (2024-01-01/2024-12-31)"
     ),
-    "commune_insee": "le code INSEE de la commune, 5 chiffres (31458)",
-    "commune_deleguee_insee": "le code INSEE de la commune déléguée, 5 chiffres",
-    "commune_nom": "le nom de la commune en lettres, sans chiffres ni ponctuation",
-    "commune_deleguee_nom": "le nom de la commune déléguée en lettres",
-    "toponyme": "le nom de la voie ou du lieu-dit (lettres, chiffres, espaces, ponctuation courante)",
-    "voie_nom": "le nom de la voie ou du lieu-dit (lettres, chiffres, espaces, ponctuation courante)",
-    "lieudit_complement_nom": "le nom du lieu-dit (lettres, chiffres, espaces, ponctuation courante)",
-    "cle_interop": (
-        "la clé d'interopérabilité : code INSEE, code de la voie, numéro sur 5 "
-        "chiffres et suffixe éventuel, séparés par « _ » (31458_0020_00012_bis)"
+    "COLL_INSEE": N_("the 5-character INSEE code of the commune (31555 for Toulouse)"),
+    "COMMUNE_NOM": N_(
+        "the official name of the commune, with a capital letter at the start "
+        "of each word and hyphens (Saint-Orens-de-Gameville)"
     ),
-    "x": "une coordonnée en mètres avec un point décimal et au plus deux décimales (574290.15)",
-    "y": "une coordonnée en mètres avec un point décimal et au plus deux décimales (6269830.42)",
-    "long": "une longitude en degrés avec un point décimal (1.5234567)",
-    "lat": "une latitude en degrés avec un point décimal (43.5049301)",
-    "cad_parcelles": (
-        "une ou plusieurs références cadastrales de 15 caractères séparées par « | » "
+    "ENFANT_PRENOM": N_(
+        "a first name that starts with a capital letter and goes on in lower "
+        "case; compound first names are joined by a hyphen, without spaces "
+        "(Jean-Éric)"
+    ),
+    "commune_insee": N_("the INSEE code of the commune, 5 digits (31458)"),
+    "commune_deleguee_insee": N_("the INSEE code of the delegated commune, 5 digits"),
+    "commune_nom": N_(
+        "the name of the commune in letters, without digits or punctuation"
+    ),
+    "commune_deleguee_nom": N_("the name of the delegated commune in letters"),
+    "toponyme": N_(
+        "the name of the street or locality (letters, digits, spaces, common "
+        "punctuation)"
+    ),
+    "voie_nom": N_(
+        "the name of the street or locality (letters, digits, spaces, common "
+        "punctuation)"
+    ),
+    "lieudit_complement_nom": N_(
+        "the name of the locality (letters, digits, spaces, common punctuation)"
+    ),
+    "cle_interop": N_(
+        "the interoperability key: INSEE code, street code, 5-digit number and "
+        "optional suffix, separated by “_” (31458_0020_00012_bis)"
+    ),
+    "x": N_(
+        "a coordinate in metres with a decimal point and at most two decimals "
+        "(574290.15)"
+    ),
+    "y": N_(
+        "a coordinate in metres with a decimal point and at most two decimals "
+        "(6269830.42)"
+    ),
+    "long": N_("a longitude in degrees with a decimal point (1.5234567)"),
+    "lat": N_("a latitude in degrees with a decimal point (43.5049301)"),
+    "cad_parcelles": N_(
+        "one or more 15-character cadastral references separated by “|” "
         "(310458000AB0113|310458000AB0114)"
     ),
-    "EQUIP_UID": (
-        "code INSEE (5 caractères), code de l'équipement (8 chiffres) et numéro "
-        "d'ordre (3 chiffres) séparés par des tirets (31113-01010010-001)"
+    "EQUIP_UID": N_(
+        "INSEE code (5 characters), facility code (8 digits) and sequence "
+        "number (3 digits) separated by hyphens (31113-01010010-001)"
     ),
-    "ADR_NOMVOIE": "le nom de la voie en lettres, chiffres, espaces, tirets et apostrophes",
-    "ADR_COMMUNE": "le nom de la commune en lettres, espaces et tirets",
-    "ADR_CLE_INTEROP": "la clé d'interopérabilité : lettres, chiffres et « _ » uniquement",
-    "codeCPV": "un code CPV de 8 chiffres, éventuellement suivi d'un tiret et d'un chiffre (45233140-2)",
+    "ADR_NOMVOIE": N_(
+        "the name of the street in letters, digits, spaces, hyphens and apostrophes"
+    ),
+    "ADR_COMMUNE": N_("the name of the commune in letters, spaces and hyphens"),
+    "ADR_CLE_INTEROP": N_("the interoperability key: letters, digits and “_” only"),
+    "codeCPV": N_(
+        "an 8-digit CPV code, optionally followed by a hyphen and a digit (45233140-2)"
+    ),
 }
 
 _DATE_FORMAT_WORDS = (
-    ("%Y", "AAAA"),
-    ("%m", "MM"),
-    ("%d", "JJ"),
-    ("%H", "HH"),
-    ("%M", "MM"),
-    ("%S", "SS"),
+    # TRANSLATORS: how a date format shows a four-digit year
+    ("%Y", N_("YYYY")),
+    # TRANSLATORS: how a date format shows a two-digit month
+    ("%m", N_("MM")),
+    # TRANSLATORS: how a date format shows a two-digit day
+    ("%d", N_("DD")),
+    # TRANSLATORS: how a time format shows the hours
+    ("%H", N_("HH")),
+    # TRANSLATORS: how a time format shows the minutes
+    ("%M", N_("MM")),
+    # TRANSLATORS: how a time format shows the seconds
+    ("%S", N_("SS")),
 )
+_ISO_DATE_FORMATS = ("default", "any", "%Y-%m-%d")
+
+# What a value of a type is, when it is not one (type errors).
+_TYPE_WORDS = {
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("an accepted value"),
+    "date": N_("a valid date"),
+    "year": N_("a year"),
+    "datetime": N_("a valid date and time"),
+}
+_OTHER_TYPE_WORD = N_("a valid value")
 
 
 def quote(value: Any) -> str:
     text = str(value)
     if len(text) > 80:
         text = text[:77] + "…"
-    return f"« {text} »"
+    # TRANSLATORS: a value quoted in a message
+    return _("“{text}”").format(text=text)
 
 
 def _human_date_format(fmt: str) -> str:
     if fmt in ("default", "any"):
-        return "AAAA-MM-JJ"
+        fmt = "%Y-%m-%d"
     for code, words in _DATE_FORMAT_WORDS:
-        fmt = fmt.replace(code, words)
+        fmt = fmt.replace(code, _(words))
     return fmt
 
 
@@ -94,60 +142,62 @@ def expected_type(field: CompiledField) -> str:
     """What a value of the field must look like, as a sentence end."""
     fmt = field.format
     if field.type == "integer":
-        return "un nombre entier, sans espace ni décimale (exemple : 12)"
+        return _("a whole number, without spaces or decimals (example: 12)")
     if field.type == "number":
-        return (
-            "un nombre écrit avec un point décimal, sans espace ni symbole "
-            "(exemple : 1250.50)"
+        return _(
+            "a number written with a decimal point, without spaces or symbols "
+            "(example: 1250.50)"
         )
     if field.type == "boolean":
         true_values = field.descriptor.get("trueValues", ["true", "1"])
         false_values = field.descriptor.get("falseValues", ["false", "0"])
-        return f"{quote(true_values[0])} ou {quote(false_values[0])}, écrit exactement ainsi"
+        return _("{true} or {false}, written exactly like that").format(
+            true=quote(true_values[0]), false=quote(false_values[0])
+        )
     if field.type == "date":
         human = _human_date_format(fmt)
-        example = "2024-03-12" if human == "AAAA-MM-JJ" else ""
-        return f"une date au format {human}" + (
-            f" (exemple : {example})" if example else ""
-        )
+        if fmt in _ISO_DATE_FORMATS:
+            return _("a date in the {format} format (example: 2024-03-12)").format(
+                format=human
+            )
+        return _("a date in the {format} format").format(format=human)
     if field.type == "datetime":
-        return "une date et une heure au format AAAA-MM-JJTHH:MM:SS (exemple : 2024-03-12T14:30:00)"
+        return _(
+            "a date and a time in the YYYY-MM-DDTHH:MM:SS format "
+            "(example: 2024-03-12T14:30:00)"
+        )
     if field.type == "year":
-        return "une année sur quatre chiffres (exemple : 2024)"
+        return _("a four-digit year (example: 2024)")
     if field.type == "yearmonth":
-        return "une année et un mois au format AAAA-MM (exemple : 2024-03)"
+        return _("a year and a month in the YYYY-MM format (example: 2024-03)")
     if field.type == "time":
-        return "une heure au format HH:MM:SS (exemple : 14:30:00)"
+        return _("a time in the HH:MM:SS format (example: 14:30:00)")
     if field.type == "string":
         if fmt == "email":
-            return "une adresse électronique valide (exemple : mairie@exemple.fr)"
+            return _("a valid e-mail address (example: mairie@exemple.fr)")
         if fmt == "uri":
-            return (
-                "une adresse web complète, qui commence par https:// ou http:// "
-                "(exemple : https://www.exemple.fr/page.html)"
+            return _(
+                "a full web address, starting with https:// or http:// "
+                "(example: https://www.exemple.fr/page.html)"
             )
         if fmt == "uuid":
-            return (
-                "un identifiant UUID : 32 chiffres et lettres de a à f en 5 groupes "
-                "séparés par des tirets (exemple : 0246e48c-f33d-433a-8984-034219be842e)"
+            return _(
+                "a UUID: 32 digits and letters from a to f in 5 groups separated "
+                "by hyphens (example: 0246e48c-f33d-433a-8984-034219be842e)"
             )
-    return f"une valeur de type {field.type}"
+    return _("a value of type {type}").format(type=field.type)
 
 
 def _type_word(field: CompiledField) -> str:
-    return {
-        "integer": "un nombre entier",
-        "number": "un nombre",
-        "boolean": "une valeur acceptée",
-        "date": "une date valide",
-        "year": "une année",
-        "datetime": "une date et heure valide",
-    }.get(field.type, "une valeur valide")
+    return _(_TYPE_WORDS.get(field.type, _OTHER_TYPE_WORD))
 
 
 def _with_suggestion(message: str, suggestion: str | None) -> str:
     if suggestion:
-        return f"{message} Écrivez plutôt : {suggestion}."
+        # TRANSLATORS: {message} is a whole sentence, {suggestion} a corrected value
+        return _("{message} Write instead: {suggestion}.").format(
+            message=message, suggestion=suggestion
+        )
     return message
 
 
@@ -155,19 +205,22 @@ def type_message(
     field: CompiledField, value: str, suggestion: str | None = None
 ) -> str:
     if field.type == "string":
-        text = f"La valeur {quote(value)} n'est pas {expected_type(field)}."
+        text = _("The value {value} is not {expected}.").format(
+            value=quote(value), expected=expected_type(field)
+        )
     else:
-        text = (
-            f"La valeur {quote(value)} n'est pas {_type_word(field)} : "
-            f"la colonne attend {expected_type(field)}."
+        text = _(
+            "The value {value} is not {kind}: the column expects {expected}."
+        ).format(
+            value=quote(value), kind=_type_word(field), expected=expected_type(field)
         )
     return _with_suggestion(text, suggestion)
 
 
 def required_message(field: CompiledField) -> str:
-    return (
-        f"La colonne {field.name} est obligatoire : cette case ne doit pas rester vide."
-    )
+    return _(
+        "The column {column} is required: this cell must not be left empty."
+    ).format(column=field.name)
 
 
 def constraint_message(
@@ -175,82 +228,111 @@ def constraint_message(
 ) -> str:
     constraints = field.constraints
     limit = constraints.get(constraint)
+    shown = quote(value)
     if constraint == "pattern":
         description = PATTERN_DESCRIPTIONS.get(field.name)
-        text = f"La valeur {quote(value)} n'a pas la forme attendue"
+        example = field.descriptor.get("example")
         if description:
-            text += f" : la colonne attend {description}."
+            text = _(
+                "The value {value} does not have the expected form: the column "
+                "expects {description}."
+            ).format(value=shown, description=_(description))
+        elif example:
+            text = _(
+                "The value {value} does not have the expected form (example of a "
+                "correct value: {example})."
+            ).format(value=shown, example=quote(example))
         else:
-            example = field.descriptor.get("example")
-            text += (
-                f" (exemple de valeur correcte : {quote(example)})."
-                if example
-                else f" (motif : {limit})."
-            )
+            text = _(
+                "The value {value} does not have the expected form (pattern: "
+                "{pattern})."
+            ).format(value=shown, pattern=limit)
     elif constraint == "enum":
         allowed = list(limit or [])
         if len(allowed) <= 8:
-            text = (
-                f"La valeur {quote(value)} n'est pas dans la liste des valeurs "
-                f"autorisées : {_examples(allowed, 8)} (majuscules et accents "
-                "compris)."
-            )
+            text = _(
+                "The value {value} is not in the list of allowed values: {allowed} "
+                "(capital letters and accents included)."
+            ).format(value=shown, allowed=_examples(allowed, 8))
         else:
-            text = (
-                f"La valeur {quote(value)} n'est pas dans la liste des {len(allowed)} "
-                f"valeurs autorisées (par exemple {_examples(allowed, 4)}) ; "
-                "recopiez-la exactement, majuscules et accents compris."
-            )
+            text = _(
+                "The value {value} is not in the list of the {count} allowed values "
+                "(for example {examples}); copy it exactly, capital letters and "
+                "accents included."
+            ).format(value=shown, count=len(allowed), examples=_examples(allowed, 4))
     elif constraint == "minLength":
-        text = (
-            f"Le texte est trop court : {len(value)} caractère(s) alors qu'il en faut "
-            f"au moins {limit}."
-        )
+        text = ngettext(
+            "The text is too short: {length} character where at least {limit} are "
+            "needed.",
+            "The text is too short: {length} characters where at least {limit} are "
+            "needed.",
+            len(value),
+        ).format(length=len(value), limit=limit)
     elif constraint == "maxLength":
-        text = (
-            f"Le texte est trop long : {len(value)} caractères alors que la colonne "
-            f"en accepte {limit} au plus. Raccourcissez-le."
-        )
+        text = _(
+            "The text is too long: {length} characters where the column accepts "
+            "{limit} at most. Shorten it."
+        ).format(length=len(value), limit=limit)
     elif constraint == "minimum":
-        text = f"La valeur {quote(value)} est trop petite : le minimum est {limit}."
+        text = _("The value {value} is too small: the minimum is {limit}.").format(
+            value=shown, limit=limit
+        )
     elif constraint == "maximum":
-        text = f"La valeur {quote(value)} est trop grande : le maximum est {limit}."
+        text = _("The value {value} is too large: the maximum is {limit}.").format(
+            value=shown, limit=limit
+        )
     elif constraint == "exclusiveMinimum":
-        text = f"La valeur {quote(value)} doit être strictement supérieure à {limit}."
+        text = _("The value {value} must be strictly greater than {limit}.").format(
+            value=shown, limit=limit
+        )
     elif constraint == "exclusiveMaximum":
-        text = f"La valeur {quote(value)} doit être strictement inférieure à {limit}."
+        text = _("The value {value} must be strictly less than {limit}.").format(
+            value=shown, limit=limit
+        )
     else:
-        text = f"La valeur {quote(value)} ne respecte pas la règle « {constraint} » de la colonne."
+        text = _("The value {value} breaks the “{rule}” rule of the column.").format(
+            value=shown, rule=constraint
+        )
     return _with_suggestion(text, suggestion)
 
 
 def unique_message(value: str, first_row: int | None, columns: list[str]) -> str:
-    where = f" (déjà présente ligne {first_row})" if first_row else ""
+    shown = quote(value)
     if len(columns) == 1:
-        return (
-            f"La valeur {quote(value)} apparaît plusieurs fois{where} : chaque valeur "
-            f"de la colonne {columns[0]} doit être unique."
-        )
-    return (
-        f"La combinaison {quote(value)} apparaît plusieurs fois{where} : les colonnes "
-        f"{', '.join(columns)} doivent former un identifiant unique."
-    )
+        if first_row:
+            return _(
+                "The value {value} appears more than once (already on line {row}): "
+                "each value of the column {column} must be unique."
+            ).format(value=shown, row=first_row, column=columns[0])
+        return _(
+            "The value {value} appears more than once: each value of the column "
+            "{column} must be unique."
+        ).format(value=shown, column=columns[0])
+    if first_row:
+        return _(
+            "The combination {value} appears more than once (already on line "
+            "{row}): the columns {columns} must form a unique identifier."
+        ).format(value=shown, row=first_row, columns=", ".join(columns))
+    return _(
+        "The combination {value} appears more than once: the columns {columns} "
+        "must form a unique identifier."
+    ).format(value=shown, columns=", ".join(columns))
 
 
 def blank_row_message() -> str:
-    return "La ligne est entièrement vide : supprimez-la."
+    return _("The row is entirely empty: delete it.")
 
 
 def extra_cell_message(value: str, position: int, letter: str) -> str:
-    return (
-        "La ligne a plus de cases que l'en-tête n'a de colonnes : la valeur "
-        f"{quote(value)} (colonne n° {position}, {letter}) n'a pas de nom de colonne. "
-        "Vérifiez les séparateurs et les guillemets de cette ligne."
-    )
+    return _(
+        "The row has more cells than the header has columns: the value {value} "
+        "(column no. {position}, {letter}) has no column name. Check the "
+        "separators and quotes of this row."
+    ).format(value=quote(value), position=position, letter=letter)
 
 
 def missing_cell_message(field_name: str) -> str:
-    return (
-        f"La ligne s'arrête avant la colonne {field_name} : il manque des séparateurs "
-        "en fin de ligne (ou un guillemet ouvert plus haut n'est pas refermé)."
-    )
+    return _(
+        "The row stops before the column {column}: separators are missing at the "
+        "end of the row (or a quote opened further up is not closed)."
+    ).format(column=field_name)

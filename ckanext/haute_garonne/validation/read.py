@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
+from ckanext.haute_garonne.validation.i18n import N_, _
+
 HEAD_SIZE = 64 * 1024
 SPOOL_SIZE = 8 * 1024 * 1024
 # csv.reader refuses fields longer than 128 kB by default; a real cell is far
@@ -52,7 +54,7 @@ DELIMITERS = (",", ";", "\t")
 
 ENCODING_LABELS = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 avec BOM",
+    "utf-8-sig": N_("UTF-8 with BOM"),
     "cp1252": "Windows-1252",
     "utf-16": "UTF-16",
     "utf-16-le": "UTF-16",
@@ -60,10 +62,23 @@ ENCODING_LABELS = {
     "utf-32": "UTF-32",
 }
 DELIMITER_LABELS = {
-    ",": "une virgule (,)",
-    ";": "un point-virgule (;)",
-    "\t": "une tabulation",
+    ",": N_("a comma (,)"),
+    ";": N_("a semicolon (;)"),
+    "\t": N_("a tab"),
 }
+
+
+def encoding_label(codec: str, default: str | None = None) -> str:
+    """The name of an encoding for a message, in the current language."""
+    label = ENCODING_LABELS.get(codec)
+    return _(label) if label else (default or codec)
+
+
+def delimiter_label(delimiter: str, default: str | None = None) -> str:
+    """A separator in words ("a comma (,)"), in the current language."""
+    label = DELIMITER_LABELS.get(delimiter)
+    return _(label) if label else (default or delimiter)
+
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -80,7 +95,8 @@ csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as data; ``str(exc)`` is a French message."""
+    """The file cannot be read as data; ``str(exc)`` is the message for the
+    publisher, in the language of the validation."""
 
 
 # Sources ------------------------------------------------------------------
@@ -103,15 +119,17 @@ def open_source(source: Any, filename: str | None = None) -> Iterator[Opened]:
                 stream = stack.enter_context(path.open("rb"))
             except FileNotFoundError:
                 raise UnreadableFile(
-                    f"Le fichier « {path.name} » est introuvable."
+                    _("The file “{name}” cannot be found.").format(name=path.name)
                 ) from None
             except IsADirectoryError:
                 raise UnreadableFile(
-                    f"« {path.name} » est un dossier, pas un fichier."
+                    _("“{name}” is a folder, not a file.").format(name=path.name)
                 ) from None
             except OSError as exc:
                 raise UnreadableFile(
-                    f"Le fichier « {path.name} » ne peut pas être ouvert ({exc.strerror})."
+                    _("The file “{name}” cannot be opened ({reason}).").format(
+                        name=path.name, reason=exc.strerror
+                    )
                 ) from None
             yield Opened(stream, 0, filename or path.name)
             return
@@ -119,7 +137,7 @@ def open_source(source: Any, filename: str | None = None) -> Iterator[Opened]:
             yield Opened(io.BytesIO(bytes(source)), 0, filename)
             return
         if not hasattr(source, "read"):
-            raise UnreadableFile("Aucun fichier n'a été transmis.")
+            raise UnreadableFile(_("No file was sent."))
         name = filename or _stream_name(source)
         text = isinstance(source, io.TextIOBase)
         if not text and _seekable(source):
@@ -156,14 +174,14 @@ def read_head(opened: Opened, size: int = HEAD_SIZE) -> bytes:
 # Formats ------------------------------------------------------------------
 
 _MAGIC_UNSUPPORTED = (
-    (b"%PDF", "un document PDF"),
-    (b"\x89PNG", "une image PNG"),
-    (b"\xff\xd8\xff", "une image JPEG"),
-    (b"GIF8", "une image GIF"),
-    (b"\x1f\x8b", "une archive compressée (gzip)"),
-    (b"7z\xbc\xaf", "une archive compressée (7-Zip)"),
-    (b"Rar!", "une archive compressée (RAR)"),
-    (b"{\\rtf", "un document RTF (traitement de texte)"),
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"\x1f\x8b", N_("a compressed archive (gzip)")),
+    (b"7z\xbc\xaf", N_("a compressed archive (7-Zip)")),
+    (b"Rar!", N_("a compressed archive (RAR)")),
+    (b"{\\rtf", N_("an RTF document (word processing)")),
 )
 _HTML = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<!--)", re.IGNORECASE)
 _UTF16_BOMS = (
@@ -173,67 +191,86 @@ _UTF16_BOMS = (
     codecs.BOM_UTF16_BE,
 )
 
-EXPECTED_TABLE = "Enregistrez le tableau au format CSV (UTF-8), XLSX ou ODS, puis déposez-le de nouveau."
+# The advice that ends the messages of the files that are not a table.
+EXPECTED_TABLE = N_(
+    "Save the table in the CSV (UTF-8), XLSX or ODS format, then upload it again."
+)
+
+
+def _unreadable(message: str) -> UnreadableFile:
+    """A message about a file that is not a table, followed by the advice."""
+    return UnreadableFile(f"{message} {_(EXPECTED_TABLE)}")
+
+
+def _binary_message() -> str:
+    return _(
+        "The file contains unreadable binary data: it is neither a text file "
+        "nor a workbook."
+    )
 
 
 def sniff_format(opened: Opened, head: bytes) -> str:
     """ "csv", "xlsx", "ods" or "json"; UnreadableFile for anything else."""
     if not head.strip(b" \t\r\n\x00\x0b\x0c" + codecs.BOM_UTF8):
-        raise UnreadableFile("Le fichier est vide : il ne contient aucune donnée.")
+        raise UnreadableFile(_("The file is empty: it contains no data."))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(opened)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if "EncryptedPackage".encode("utf-16-le") in head or _ole_encrypted(opened):
             raise UnreadableFile(
-                "Le classeur est protégé par un mot de passe (chiffré) : il ne peut "
-                "pas être lu. Ouvrez-le dans votre tableur, retirez le mot de passe "
-                "(Fichier > Informations > Protéger le classeur) et enregistrez-le "
-                "en XLSX ou en CSV UTF-8."
+                _(
+                    "The workbook is protected by a password (encrypted): it cannot "
+                    "be read. Open it in your spreadsheet, remove the password "
+                    "(File > Info > Protect Workbook) and save it as XLSX or CSV "
+                    "UTF-8."
+                )
             )
         raise UnreadableFile(
-            "Le fichier est un classeur Excel de l'ancien format .xls (Excel 97-2003), "
-            "qui n'est pas accepté. Ouvrez-le dans votre tableur et enregistrez-le au "
-            "format XLSX ou CSV UTF-8."
+            _(
+                "The file is an Excel workbook in the former .xls format (Excel "
+                "97-2003), which is not accepted. Open it in your spreadsheet and "
+                "save it in the XLSX or CSV UTF-8 format."
+            )
         )
     for magic, what in _MAGIC_UNSUPPORTED:
         if head.startswith(magic):
-            raise UnreadableFile(
-                f"Le fichier est {what}, pas un tableau de données. {EXPECTED_TABLE}"
+            raise _unreadable(
+                _("The file is {what}, not a data table.").format(what=_(what))
             )
     if head.startswith(_UTF16_BOMS) or _looks_utf16(head):
         text = head.decode(detect_encoding(head, True), errors="replace")
     else:
         if b"\x00" in head:
-            raise UnreadableFile(
-                "Le fichier contient des données binaires illisibles : ce n'est pas "
-                f"un fichier texte ni un classeur. {EXPECTED_TABLE}"
-            )
+            raise _unreadable(_binary_message())
         text = head.decode("utf-8", errors="replace")
         if _binary_ratio(text) > 0.1:
-            raise UnreadableFile(
-                "Le fichier contient des données binaires illisibles : ce n'est pas "
-                f"un fichier texte ni un classeur. {EXPECTED_TABLE}"
-            )
+            raise _unreadable(_binary_message())
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
         return "json"
     if (opened.name or "").lower().endswith(".json"):
         raise UnreadableFile(
-            "Le fichier porte l'extension .json mais son contenu n'est pas un document "
-            "JSON (il devrait commencer par « { »). Exportez-le de nouveau depuis votre "
-            "logiciel."
+            _(
+                "The file has the .json extension but its content is not a JSON "
+                "document (it should start with “{”). Export it again from your "
+                "software."
+            )
         )
     if _HTML.match(stripped):
-        raise UnreadableFile(
-            "Le fichier est une page web (HTML), pas un tableau de données : le lien "
-            "pointe sans doute vers la page qui présente le fichier plutôt que vers "
-            f"le fichier lui-même. {EXPECTED_TABLE}"
+        raise _unreadable(
+            _(
+                "The file is a web page (HTML), not a data table: the link probably "
+                "points to the page that presents the file rather than to the file "
+                "itself."
+            )
         )
     if stripped.startswith("<?xml") or stripped.startswith("<"):
         raise UnreadableFile(
-            "Le fichier est un document XML, qui n'est pas accepté ici. Publiez les "
-            "données au format CSV (UTF-8), XLSX ou ODS (ou JSON pour les données "
-            "essentielles des marchés publics)."
+            _(
+                "The file is an XML document, which is not accepted here. Publish "
+                "the data in the CSV (UTF-8), XLSX or ODS format (or JSON for the "
+                "essential data of public contracts)."
+            )
         )
     return "csv"
 
@@ -275,25 +312,33 @@ def _sniff_zip(opened: Opened) -> str:
                 if mime == ODS_MIME:
                     return "ods"
                 if mime.startswith(b"application/vnd.oasis.opendocument"):
-                    raise UnreadableFile(
-                        "Le fichier est un document OpenDocument qui n'est pas un "
-                        f"classeur (texte, présentation…). {EXPECTED_TABLE}"
+                    raise _unreadable(
+                        _(
+                            "The file is an OpenDocument document that is not a "
+                            "spreadsheet (text, presentation…)."
+                        )
                     )
             if "[Content_Types].xml" in names:
                 if any(n.startswith("xl/") for n in names):
                     return "xlsx"
-                raise UnreadableFile(
-                    "Le fichier est un document Office qui n'est pas un classeur "
-                    f"(Word, PowerPoint…). {EXPECTED_TABLE}"
+                raise _unreadable(
+                    _(
+                        "The file is an Office document that is not a workbook "
+                        "(Word, PowerPoint…)."
+                    )
                 )
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
-        raise UnreadableFile(
-            "Le fichier ressemble à une archive ZIP ou à un classeur XLSX, mais il est "
-            f"abîmé ou incomplet et ne peut pas être ouvert. {EXPECTED_TABLE}"
+        raise _unreadable(
+            _(
+                "The file looks like a ZIP archive or an XLSX workbook, but it is "
+                "damaged or incomplete and cannot be opened."
+            )
         ) from None
     raise UnreadableFile(
-        "Le fichier est une archive ZIP, pas un tableau : décompressez-la et "
-        "déposez le fichier de données qu'elle contient (CSV, XLSX, ODS ou JSON)."
+        _(
+            "The file is a ZIP archive, not a table: unzip it and upload the data "
+            "file it contains (CSV, XLSX, ODS or JSON)."
+        )
     )
 
 
@@ -515,7 +560,7 @@ def _without_trailing_blank_rows(
         while pending:
             pending -= 1
             yield []
-        for _ in range(repeat):
+        for _copy in range(repeat):
             yield row
 
 
@@ -524,23 +569,23 @@ def xlsx_rows(opened: Opened) -> Iterator[list[str]]:
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - openpyxl is a dependency
-        raise UnreadableFile(
-            "La lecture des classeurs XLSX n'est pas disponible."
-        ) from None
+        raise UnreadableFile(_("Reading XLSX workbooks is not available.")) from None
     try:
         workbook = load_workbook(window(opened), read_only=True, data_only=True)
     except Exception:
-        raise UnreadableFile(
-            "Le classeur XLSX est abîmé ou d'un type inattendu et ne peut pas être "
-            f"ouvert. {EXPECTED_TABLE}"
+        raise _unreadable(
+            _(
+                "The XLSX workbook is damaged or of an unexpected type and cannot be "
+                "opened."
+            )
         ) from None
     try:
         if not workbook.worksheets:
-            raise UnreadableFile("Le classeur ne contient aucune feuille.")
+            raise UnreadableFile(_("The workbook contains no sheet."))
         sheet = workbook.worksheets[0]
         if not hasattr(sheet, "iter_rows"):
             raise UnreadableFile(
-                "La première feuille du classeur est un graphique, pas un tableau."
+                _("The first sheet of the workbook is a chart, not a table.")
             )
 
         # The dimension a workbook declares is often wrong (some tools write
@@ -554,9 +599,11 @@ def xlsx_rows(opened: Opened) -> Iterator[list[str]]:
             except UnreadableFile:
                 raise
             except Exception:
-                raise UnreadableFile(
-                    "Le classeur XLSX est abîmé : sa première feuille ne peut pas "
-                    f"être lue jusqu'au bout. {EXPECTED_TABLE}"
+                raise _unreadable(
+                    _(
+                        "The XLSX workbook is damaged: its first sheet cannot be "
+                        "read to the end."
+                    )
                 ) from None
 
         yield from _without_trailing_blank_rows(rows())
@@ -645,8 +692,8 @@ def ods_rows(opened: Opened) -> Iterator[list[str]]:
         archive = zipfile.ZipFile(_Window(opened))
         content = archive.open("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise UnreadableFile(
-            f"Le classeur ODS est abîmé et ne peut pas être ouvert. {EXPECTED_TABLE}"
+        raise _unreadable(
+            _("The ODS workbook is damaged and cannot be opened.")
         ) from None
 
     def rows() -> Iterator[tuple[list[str], int]]:
@@ -689,11 +736,11 @@ def ods_rows(opened: Opened) -> Iterator[list[str]]:
                 if not cells:
                     yield cells, repeat_rows
                     continue
-                for _ in range(repeat_rows):
+                for _copy in range(repeat_rows):
                     yield list(cells), 1
         except ElementTree.ParseError:
-            raise UnreadableFile(
-                f"Le classeur ODS est abîmé : son contenu ne peut pas être lu. {EXPECTED_TABLE}"
+            raise _unreadable(
+                _("The ODS workbook is damaged: its content cannot be read.")
             ) from None
 
     try:

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ckanext.haute_garonne.validation.hints import hint_text
+
 WARNING_TYPES = frozenset(
     {
         "missing-optional-header",
@@ -125,7 +127,7 @@ class Collector:
         self.max_errors = max(0, int(max_errors))
         self.errors: list[Error] = []
         self.counts: Counter[str] = Counter()
-        self.hints: dict[str, str] = {}  # key -> French text, first seen first
+        self.hints: dict[str, str] = {}  # key -> text, first seen first
 
     @property
     def full(self) -> bool:
@@ -147,9 +149,11 @@ class Collector:
     def count_only(self, types: list[str]) -> None:
         self.counts.update(types)
 
-    def hint(self, key: str, text: str) -> None:
+    def hint(self, key: str, text: str | None = None) -> None:
+        """Add a hint once; without ``text``, the standard hint of ``key``
+        (``hints.HINTS``), translated only when it is new."""
         if key not in self.hints:
-            self.hints[key] = text
+            self.hints[key] = hint_text(key) if text is None else text
 
     def has_hint(self, key: str) -> bool:
         return key in self.hints

@@ -261,12 +261,23 @@ def test_catalogues_are_paged_with_hydra(app, make_dataset, roques):
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_modified_since_keeps_the_datasets_changed_since(app, make_dataset, roques):
-    import freezegun
+    import datetime
 
-    with freezegun.freeze_time("2024-01-10T12:00:00"):
-        old = make_dataset(owner_org=roques["id"])
-    with freezegun.freeze_time("2025-06-10T12:00:00"):
-        recent = make_dataset(owner_org=roques["id"])
+    from ckan import model
+    from ckan.lib import search
+
+    def made_on(day: str) -> dict[str, Any]:
+        # Dated in the database (freezegun does not reach CKAN 2.11's
+        # timestamps), then indexed again.
+        dataset = make_dataset(owner_org=roques["id"])
+        package = model.Package.get(dataset["id"])
+        package.metadata_modified = datetime.datetime.fromisoformat(day)
+        model.repo.commit()
+        search.rebuild(dataset["id"])
+        return dataset
+
+    old = made_on("2024-01-10T12:00:00")
+    recent = made_on("2025-06-10T12:00:00")
     graph = _ttl(app, "/catalog.ttl?modified_since=2025-01-01")
     assert _datasets(graph) == {_uri(recent)}
     graph = _ttl(

@@ -92,3 +92,27 @@ def make_dataset(
         return factories.Dataset(**kwargs)
 
     return factory
+
+
+@pytest.fixture
+def background_file() -> Callable[..., dict[str, Any]]:
+    """Upload a file as a large one is (saved first), then run the background
+    validation job here, as a worker would."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from ckanext.haute_garonne import jobs
+
+    def upload(dataset: dict[str, Any], body: bytes, name: str = "subventions.csv"):
+        resource = call_action(
+            "resource_create",
+            {"haute_garonne_defer_validation": True},
+            package_id=dataset["id"],
+            name="Fichier",
+            upload=FileStorage(io.BytesIO(body), name, content_type="text/csv"),
+        )
+        jobs.validate_resource(resource["id"])
+        return resource
+
+    return upload

@@ -12,12 +12,9 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from werkzeug.datastructures import FileStorage
 
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
-
-from ckanext.haute_garonne import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = (ROOT / "tests/data/subventions/2.1.1/valid.csv").read_bytes()
@@ -34,24 +31,8 @@ def _dataset(org: dict[str, Any], name: str, type_: str = "subventions", **kwarg
     )  # fmt: skip
 
 
-def _file(dataset: dict[str, Any], body: bytes, **kwargs: Any) -> dict[str, Any]:
-    """A file saved, then validated by the background job (run here)."""
-    resource = call_action(
-        "resource_create",
-        {"haute_garonne_defer_validation": True},
-        package_id=dataset["id"],
-        name="Fichier",
-        upload=FileStorage(
-            io.BytesIO(body), "subventions.csv", content_type="text/csv"
-        ),
-        **kwargs,
-    )
-    jobs.validate_resource(resource["id"])
-    return resource
-
-
 @pytest.fixture
-def territory(make_collectivite):
+def territory(make_collectivite, background_file):
     """The Sicoval, and two of its communes: Roques (subject to the open data
     obligation) and Labège (figures unknown)."""
     sicoval = make_collectivite(
@@ -68,11 +49,11 @@ def territory(make_collectivite):
     # Roques: valid grants; invalid council decisions are not possible without
     # a file, so: an invalid grants file at Labège, late facilities at the
     # Sicoval, a private dataset at Roques.
-    _file(_dataset(roques, "subventions-roques"), VALID)
-    _file(_dataset(labege, "subventions-labege"), INVALID)
+    background_file(_dataset(roques, "subventions-roques"), VALID)
+    background_file(_dataset(labege, "subventions-labege"), INVALID)
     late = _dataset(sicoval, "subventions-sicoval", frequency=FREQ + "MONTHLY")
     old = (datetime.datetime.utcnow() - datetime.timedelta(days=200)).isoformat()
-    resource = _file(late, VALID)
+    resource = background_file(late, VALID)
     call_action("resource_patch", id=resource["id"], last_modified=old)
     _dataset(roques, "prenoms-roques", type_="prenoms", private=True)
     return {"sicoval": sicoval, "roques": roques, "labege": labege}

@@ -4,16 +4,14 @@ CKAN's own ``mail_server`` fixture instead of an SMTP server)."""
 from __future__ import annotations
 
 import datetime
-import io
 from pathlib import Path
 
 import pytest
-from werkzeug.datastructures import FileStorage
 
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.haute_garonne import jobs, reminders
+from ckanext.haute_garonne import reminders
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = (ROOT / "tests/data/subventions/2.1.1/valid.csv").read_bytes()
@@ -66,25 +64,11 @@ def _dataset(roques, **kwargs):
     )  # fmt: skip
 
 
-def _background_file(dataset, body: bytes) -> dict:
-    resource = call_action(
-        "resource_create",
-        {"haute_garonne_defer_validation": True},
-        package_id=dataset["id"],
-        name="Subventions 2024",
-        upload=FileStorage(
-            io.BytesIO(body), "subventions.csv", content_type="text/csv"
-        ),
-    )
-    jobs.validate_resource(resource["id"])
-    return resource
-
-
 @pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
 def test_admins_are_told_when_a_file_becomes_invalid(
-    mail_server, roques, roques_admin, editor
+    background_file, mail_server, roques, roques_admin, editor
 ):
-    resource = _background_file(_dataset(roques), INVALID)
+    resource = background_file(_dataset(roques), INVALID)
     assert reminders.notify_invalid(resource["id"]) == 1
     ((to, text),) = _messages(mail_server)
     assert to == "maire@roques.example"  # the admin, not the editor
@@ -97,8 +81,8 @@ def test_admins_are_told_when_a_file_becomes_invalid(
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
-def test_a_valid_file_sends_nothing(mail_server, roques, roques_admin):
-    resource = _background_file(_dataset(roques), VALID)
+def test_a_valid_file_sends_nothing(background_file, mail_server, roques, roques_admin):
+    resource = background_file(_dataset(roques), VALID)
     assert reminders.notify_invalid(resource["id"]) == 0
     assert mail_server.get_smtp_messages() == []
 
@@ -108,10 +92,10 @@ def test_a_valid_file_sends_nothing(mail_server, roques, roques_admin):
     "ckanext.haute_garonne.reminders.digest_to", "opendata@cd31.example"
 )
 def test_the_weekly_round_reminds_late_datasets_and_sends_the_digest(
-    mail_server, roques, roques_admin
+    background_file, mail_server, roques, roques_admin
 ):
     dataset = _dataset(roques, frequency=MONTHLY)
-    _background_file(dataset, VALID)
+    background_file(dataset, VALID)
     assert reminders.remind() == {"late": 0, "digest": 1}  # on time
 
     in_three_months = datetime.date.today() + datetime.timedelta(days=90)
@@ -127,9 +111,11 @@ def test_the_weekly_round_reminds_late_datasets_and_sends_the_digest(
 @pytest.mark.usefixtures("clean_db", "clean_index", "as_a_job")
 @pytest.mark.ckan_config("ckanext.haute_garonne.reminders.enabled", "false")
 @pytest.mark.ckan_config("ckanext.haute_garonne.reminders.digest", "false")
-def test_reminders_can_be_turned_off(mail_server, roques, roques_admin):
+def test_reminders_can_be_turned_off(
+    background_file, mail_server, roques, roques_admin
+):
     dataset = _dataset(roques, frequency=MONTHLY)
-    resource = _background_file(dataset, INVALID)
+    resource = background_file(dataset, INVALID)
     assert reminders.notify_invalid(resource["id"]) == 0
     later = datetime.date.today() + datetime.timedelta(days=90)
     assert reminders.remind(later) == {"late": 0, "digest": 0}

@@ -61,8 +61,10 @@ def list_collectivites(
     kind: str = "",
     obligation: str = "",
     sort: str = "title",
+    with_counts: bool = True,
 ) -> list[dict[str, Any]]:
-    """Active collectivités matching the filters, sorted."""
+    """Active collectivités matching the filters, sorted; their number of
+    datasets (one search) unless ``with_counts`` is false."""
     groups = (
         model.Session.query(model.Group)
         .filter(model.Group.is_organization.is_(True))
@@ -72,7 +74,7 @@ def list_collectivites(
     if not groups:
         return []
     extras = compat.organization_extras(g.id for g in groups)
-    counts = _dataset_counts()
+    counts = _dataset_counts() if with_counts else {}
     needle = q.strip().lower()
     items = []
     for group in groups:

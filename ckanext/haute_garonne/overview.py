@@ -206,7 +206,7 @@ def build(
 ) -> list[Row]:
     """Every collectivité with one cell per SCDL dataset type, by name."""
     today = today or datetime.date.today()
-    collectivites = directory.list_collectivites()
+    collectivites = directory.list_collectivites(with_counts=False)
     datasets = _datasets(include_private, user)
     ids = [d["id"] for d in datasets]
     statuses, updates = _statuses(ids), _updates(ids)

@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
 from ckanext.haute_garonne import directory, overview
+from ckanext.haute_garonne.consolidation.merge import neutralise
 from ckanext.haute_garonne.helpers import KIND_LABELS
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.standards.registry import N_
@@ -205,9 +206,10 @@ def _overview_rows(include_private: bool) -> list[overview.Row]:
 
 
 def _csv_cell(value: Any) -> str:
-    """A value a spreadsheet shows as text, never runs as a formula."""
+    """A value a spreadsheet shows as text, never runs as a formula (the
+    consolidated files' rule)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(text) or text
 
 
 def _overview_csv(rows: list[overview.Row]) -> Response:

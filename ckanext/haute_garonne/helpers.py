@@ -180,6 +180,10 @@ KIND_LABELS = {
 }
 
 
+# Intercommunalités (EPCI à fiscalité propre): their members are communes.
+EPCI_KINDS = ("communaute_communes", "communaute_agglomeration", "metropole")
+
+
 def haute_garonne_kind_label(kind: str | None) -> str:
     """The French name of a kind of collectivité."""
     label = KIND_LABELS.get(kind or "")

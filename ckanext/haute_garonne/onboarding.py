@@ -41,6 +41,7 @@ from ckan.lib import plugins as lib_plugins
 from ckan.types import Context
 
 from ckanext.haute_garonne import compat
+from ckanext.haute_garonne.helpers import EPCI_KINDS, KIND_LABELS
 from ckanext.haute_garonne.types import OnboardingLine, OnboardingReport
 from ckanext.haute_garonne.validation import read
 
@@ -64,15 +65,7 @@ COLUMNS = (
     "name",
 )
 FIELDS = tuple(c for c in COLUMNS if c != "name")
-KINDS = (
-    "commune",
-    "communaute_communes",
-    "communaute_agglomeration",
-    "metropole",
-    "departement",
-    "syndicat",
-    "autre",
-)
+KINDS = tuple(KIND_LABELS)
 # What the DGCL and INSEE files write for the same kinds.
 KIND_ALIASES = {
     "com": "commune",
@@ -81,7 +74,6 @@ KIND_ALIASES = {
     "metro": "metropole",
     "dep": "departement",
 }
-EPCI_KINDS = ("communaute_communes", "communaute_agglomeration", "metropole")
 # The legal form at the start of an EPCI's official name, left out of its URL.
 _LEGAL_FORM = re.compile(
     r"^(?:cc|ca|cu|communaute (?:de communes|d ?agglomeration|urbaine))\s+"

@@ -62,15 +62,19 @@ def list_collectivites(
     obligation: str = "",
     sort: str = "title",
     with_counts: bool = True,
+    name: str = "",
 ) -> list[dict[str, Any]]:
-    """Active collectivités matching the filters, sorted; their number of
-    datasets (one search) unless ``with_counts`` is false."""
-    groups = (
+    """Active collectivités matching the filters (``name``: that one only),
+    sorted; their number of datasets (one search) unless ``with_counts`` is
+    false."""
+    query = (
         model.Session.query(model.Group)
         .filter(model.Group.is_organization.is_(True))
         .filter(model.Group.state == "active")
-        .all()
     )
+    if name:
+        query = query.filter(model.Group.name == name)
+    groups = query.all()
     if not groups:
         return []
     extras = compat.organization_extras(g.id for g in groups)

@@ -20,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.haute_garonne import directory
+from ckanext.haute_garonne.helpers import EPCI_KINDS
 from ckanext.haute_garonne.model import (
     ERROR,
     INVALID,
@@ -91,15 +92,20 @@ class Row:
         return sum(c.state == OK for c in self.cells)
 
 
-def _datasets(include_private: bool, user: str) -> list[dict[str, Any]]:
+def _datasets(
+    include_private: bool, user: str, organization: str
+) -> list[dict[str, Any]]:
     types = " OR ".join(t.name for t in registry.DATASET_TYPES)
+    fq = f"+dataset_type:({types})"
+    if organization:
+        fq += f' +organization:"{organization}"'
     found: list[dict[str, Any]] = []
     start = 0
     while True:
         result = tk.get_action("package_search")(
             {"user": user, "ignore_auth": include_private},
             {
-                "fq": f"+dataset_type:({types})",
+                "fq": fq,
                 "fl": "id,name,title,dataset_type,organization,extras_frequency,capacity",
                 "rows": 1000,
                 "start": start,
@@ -203,11 +209,15 @@ def build(
     include_private: bool = False,
     user: str = "",
     today: datetime.date | None = None,
+    organization: str = "",
 ) -> list[Row]:
-    """Every collectivité with one cell per SCDL dataset type, by name."""
+    """Every collectivité (or the one named ``organization``) with one cell
+    per SCDL dataset type, by name."""
     today = today or datetime.date.today()
-    collectivites = directory.list_collectivites(with_counts=False)
-    datasets = _datasets(include_private, user)
+    collectivites = directory.list_collectivites(with_counts=False, name=organization)
+    if not collectivites:
+        return []
+    datasets = _datasets(include_private, user, organization)
     ids = [d["id"] for d in datasets]
     statuses, updates = _statuses(ids), _updates(ids)
     by_org: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -322,12 +332,11 @@ def totals(rows: list[Row]) -> list[dict[str, Any]]:
 
 def epcis(rows: list[Row]) -> list[dict[str, Any]]:
     """The intercommunalités among the rows, for the EPCI filter."""
-    kinds = {"communaute_communes", "communaute_agglomeration", "metropole"}
     return sorted(
         (
             r.collectivite
             for r in rows
-            if r.collectivite.get("kind") in kinds and r.collectivite.get("siren")
+            if r.collectivite.get("kind") in EPCI_KINDS and r.collectivite.get("siren")
         ),
         key=lambda c: c["title"].lower(),
     )

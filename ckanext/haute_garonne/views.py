@@ -295,16 +295,19 @@ def overview_admin_csv() -> Any:
 @haute_garonne.route("/socle-commun/<name>")
 def overview_collectivite(name: str) -> Any:
     """One collectivité: what it publishes, what is missing, how to fix it."""
-    include_private = bool(
-        tk.current_user and getattr(tk.current_user, "sysadmin", False)
-    ) or tk.h.check_access("organization_update", {"id": name})
+    try:
+        # Its own admins (and sysadmins) see its private datasets too.
+        include_private = tk.h.check_access("organization_update", {"id": name})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No such local authority"))
     rows = overview.build(
         include_private=include_private,
         user=tk.current_user.name if tk.current_user else "",
+        organization=name,
     )
-    row = next((r for r in rows if r.collectivite["name"] == name), None)
-    if row is None:
+    if not rows:
         return tk.abort(404, tk._("No such local authority"))
+    (row,) = rows
     return tk.render(
         "haute_garonne/overview/read.html",
         {

@@ -239,7 +239,18 @@ def haute_garonne_page_collectivite(
         org_id = pkg_dict.get("owner_org") or (pkg_dict.get("organization") or {}).get(
             "id"
         )
-    return haute_garonne_collectivite(org_id) if org_id else None
+    if not org_id:
+        return None
+    # A page asks twice (its styles, then its header band): read it once per
+    # request (flask.g may outlive a request when an app context is shared).
+    import flask
+
+    if not flask.has_request_context():
+        return haute_garonne_collectivite(org_id)
+    cache = flask.request.environ.setdefault("haute_garonne.collectivites", {})
+    if org_id not in cache:
+        cache[org_id] = haute_garonne_collectivite(org_id)
+    return cache[org_id]
 
 
 def haute_garonne_number(value: Any) -> str:

@@ -86,10 +86,14 @@ test: services
 	  echo "== CKAN $(CKAN_VERSION): running the test suite"; \
 	  $(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
 
+# ruff (style, bugbear, bandit), the import contracts of the code map
+# (import-linter, [tool.importlinter] in pyproject.toml) and mypy.
 .PHONY: lint
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 .PHONY: format
 format: venv

@@ -2,7 +2,7 @@
 
 ``consolidation``
     Merges N generated subventions files (SCDL 2.1.1) of R rows each with
-    ``ckanext.haute_garonne.consolidation.merge.merge`` (the pure part of the
+    ``ckanext.haute_garonne.socle.consolidation.merge.merge`` (the pure part of the
     consolidation job: read each file as the engine does, map its columns,
     neutralise formulas, write the consolidated and the provenance files row
     by row), and, as the baseline measured in the same run, a bare copy of
@@ -68,7 +68,7 @@ def run_consolidation(tool: str, folder: str, files: int) -> dict[str, object]:
     out = Path(folder) / "out"
     out.mkdir(exist_ok=True)
     if tool == "merge":
-        from ckanext.haute_garonne.consolidation.merge import merge
+        from ckanext.haute_garonne.socle.consolidation.merge import merge
         from ckanext.haute_garonne.standards.registry import get_standard
         from ckanext.haute_garonne.types import ConsolidationSource
 
@@ -199,7 +199,7 @@ def _fill_portal(datasets: int) -> dict[str, float]:
     from ckan import model
     from ckan.lib import search
 
-    from ckanext.haute_garonne import onboarding
+    from ckanext.haute_garonne.collectivites import onboarding
     from ckanext.haute_garonne.model import ResourceValidation
 
     timings = {}

@@ -102,7 +102,7 @@ def background_file() -> Callable[..., dict[str, Any]]:
 
     from werkzeug.datastructures import FileStorage
 
-    from ckanext.haute_garonne import jobs
+    from ckanext.haute_garonne.uploads import jobs
 
     def upload(dataset: dict[str, Any], body: bytes, name: str = "subventions.csv"):
         resource = call_action(

@@ -9,6 +9,12 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.haute_garonne.collectivites import onboarding
+from ckanext.haute_garonne.language import in_default_language
+from ckanext.haute_garonne.socle import jobs, reminders
+from ckanext.haute_garonne.socle.consolidation import portal
+from ckanext.haute_garonne.validation.__main__ import main
+
 __all__ = ["haute_garonne"]
 
 
@@ -35,8 +41,6 @@ def validate(
     file: str, schema: str, as_json: bool, max_errors: int | None, lang: str | None
 ) -> None:
     """Validate FILE against an SCDL standard (exit 0 valid, 1 invalid, 2 unreadable)."""
-    from ckanext.haute_garonne.validation.__main__ import main
-
     argv = [file, "--schema", schema]
     if as_json:
         argv.append("--json")
@@ -74,15 +78,11 @@ def onboard(file: str, dry_run: bool, verbose: bool) -> None:
     """Create or update collectivités from the CSV FILE (exit 1 if a line is
     refused). The file of every commune and EPCI of Haute-Garonne ships with
     the extension (ckanext/haute_garonne/data/collectivites-31.csv)."""
-    from ckanext.haute_garonne import jobs
-
-    with jobs.in_default_language():
+    with in_default_language():
         _onboard(file, dry_run, verbose)
 
 
 def _onboard(file: str, dry_run: bool, verbose: bool) -> None:
-    from ckanext.haute_garonne import onboarding
-
     try:
         report = onboarding.onboard(file, dry_run=dry_run)
     except onboarding.OnboardingError as e:
@@ -134,16 +134,11 @@ def consolidate(standard: str, version: str | None, queue_: bool) -> None:
     """Merge the valid public files of STANDARD (e.g. subventions) from every
     collectivité into the Département's consolidated dataset, and print what
     was merged and left out."""
-    from ckanext.haute_garonne import jobs
-
-    with jobs.in_default_language():
+    with in_default_language():
         _consolidate(standard, version, queue_)
 
 
 def _consolidate(standard: str, version: str | None, queue_: bool) -> None:
-    from ckanext.haute_garonne import jobs
-    from ckanext.haute_garonne.consolidation import portal
-
     try:
         chosen = portal.resolve(standard, version)
         if queue_:
@@ -185,8 +180,6 @@ def _consolidate(standard: str, version: str | None, queue_: bool) -> None:
 def remind(today: Any) -> None:
     """E-mail late datasets to each collectivité's admins, and the weekly
     digest to the département (run it weekly from cron)."""
-    from ckanext.haute_garonne import reminders
-
     sent = reminders.remind(today.date() if today else None)
     click.echo(
         f"{sent['late']} reminder(s) about late datasets, "

@@ -6,9 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import flask
+
 import ckan.plugins.toolkit as tk
 
-from ckanext.haute_garonne import config, images, theming
+from ckanext.haute_garonne import config
+from ckanext.haute_garonne.collectivites import directory, lookup, theming
+from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
+from ckanext.haute_garonne.model import ResourceValidation
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import DatasetType, SchemaVersion
@@ -92,8 +97,6 @@ def haute_garonne_constraint_label(constraint: str) -> str:
 
 def haute_garonne_validation(resource_id: str) -> dict[str, Any] | None:
     """The latest validation of a resource's file, if any."""
-    from ckanext.haute_garonne.model import ResourceValidation
-
     row = ResourceValidation.latest(resource_id)
     return row.as_dict() if row else None
 
@@ -169,21 +172,6 @@ def haute_garonne_dataset_type_names() -> list[str]:
     return [t.name for t in registry.DATASET_TYPES]
 
 
-KIND_LABELS = {
-    "commune": N_("Commune"),
-    "communaute_communes": N_("Communauté de communes"),
-    "communaute_agglomeration": N_("Communauté d'agglomération"),
-    "metropole": N_("Métropole"),
-    "departement": N_("Département"),
-    "syndicat": N_("Syndicat"),
-    "autre": N_("Other"),
-}
-
-
-# Intercommunalités (EPCI à fiscalité propre): their members are communes.
-EPCI_KINDS = ("communaute_communes", "communaute_agglomeration", "metropole")
-
-
 def haute_garonne_kind_label(kind: str | None) -> str:
     """The French name of a kind of collectivité."""
     label = KIND_LABELS.get(kind or "")
@@ -203,28 +191,7 @@ def haute_garonne_theme(primary: Any = None, secondary: Any = None) -> theming.T
 def haute_garonne_collectivite(org_id: str | None) -> dict[str, Any] | None:
     """What the pages of a collectivité and of its datasets show of it:
     names, checked image URLs, tagline and theme."""
-    from ckan import model
-
-    from ckanext.haute_garonne.directory import flag
-
-    group = model.Group.get(org_id) if org_id else None
-    if group is None or not group.is_organization or group.state != "active":
-        return None
-    extras = group.extras
-    return {
-        "id": group.id,
-        "name": group.name,
-        "title": group.title or group.name,
-        "kind": extras.get("kind"),
-        "kind_label": haute_garonne_kind_label(extras.get("kind")),
-        "tagline": extras.get("tagline"),
-        "logo": images.image_display_url(group.image_url),
-        "banner": images.image_display_url(extras.get("banner_url")),
-        "obligation": flag(extras.get("open_data_obligation")) is True,
-        "theme": theming.theme_for(
-            extras.get("primary_color"), extras.get("secondary_color")
-        ),
-    }
+    return lookup.page_collectivite(org_id)
 
 
 def haute_garonne_page_collectivite(
@@ -243,8 +210,6 @@ def haute_garonne_page_collectivite(
         return None
     # A page asks twice (its styles, then its header band): read it once per
     # request (flask.g may outlive a request when an app context is shared).
-    import flask
-
     if not flask.has_request_context():
         return haute_garonne_collectivite(org_id)
     cache = flask.request.environ.setdefault("haute_garonne.collectivites", {})
@@ -263,9 +228,9 @@ def haute_garonne_number(value: Any) -> str:
 
 def haute_garonne_home_collectivites(limit: int = 12) -> list[dict[str, Any]]:
     """The collectivités that publish most, for the home page."""
-    from ckanext.haute_garonne.directory import list_collectivites
-
-    return [c for c in list_collectivites(sort="datasets") if c["datasets"]][:limit]
+    return [c for c in directory.list_collectivites(sort="datasets") if c["datasets"]][
+        :limit
+    ]
 
 
 def haute_garonne_safe_url(value: Any) -> str | None:

@@ -7,7 +7,7 @@ validated twice, and a resource's current status is its latest report.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, DateTime, Index, Integer, UnicodeText, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
@@ -15,6 +15,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.model.types import make_uuid
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 PENDING, RUNNING, VALID, INVALID, ERROR = (
     "pending",
@@ -24,13 +27,15 @@ PENDING, RUNNING, VALID, INVALID, ERROR = (
     "error",
 )
 STATUSES = (PENDING, RUNNING, VALID, INVALID, ERROR)
+FINAL_STATUSES = (VALID, INVALID, ERROR)  # a verdict, as opposed to waiting
+FAILED_STATUSES = (INVALID, ERROR)  # files hidden from the public
 
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-class ResourceValidation(tk.BaseModel):  # type: ignore[misc]
+class ResourceValidation(tk.BaseModel):
     __tablename__ = "haute_garonne_validation"
     __table_args__ = (
         UniqueConstraint(
@@ -39,17 +44,30 @@ class ResourceValidation(tk.BaseModel):  # type: ignore[misc]
         Index("haute_garonne_validation_resource_created", "resource_id", "created"),
     )
 
-    id = Column(UnicodeText, primary_key=True, default=make_uuid)
-    resource_id = Column(UnicodeText, nullable=False)
-    package_id = Column(UnicodeText, nullable=False, index=True)
-    file_hash = Column(UnicodeText, nullable=False)
-    standard = Column(UnicodeText, nullable=False)
-    version = Column(UnicodeText, nullable=False)
-    status = Column(UnicodeText, nullable=False, default=PENDING)
-    error_count = Column(Integer, nullable=False, default=0)
-    report = Column(JSONB)
-    created = Column(DateTime(timezone=True), nullable=False, default=_now)
-    finished = Column(DateTime(timezone=True))
+    if TYPE_CHECKING:  # what the type checker reads (SQLAlchemy 2.0's Mapped)
+        id: Mapped[str]
+        resource_id: Mapped[str]
+        package_id: Mapped[str]
+        file_hash: Mapped[str]
+        standard: Mapped[str]
+        version: Mapped[str]
+        status: Mapped[str]
+        error_count: Mapped[int]
+        report: Mapped[dict[str, Any] | None]
+        created: Mapped[datetime.datetime]
+        finished: Mapped[datetime.datetime | None]
+    else:  # classic columns, for SQLAlchemy 1.4 (CKAN 2.11) and 2.0 alike
+        id = Column(UnicodeText, primary_key=True, default=make_uuid)
+        resource_id = Column(UnicodeText, nullable=False)
+        package_id = Column(UnicodeText, nullable=False, index=True)
+        file_hash = Column(UnicodeText, nullable=False)
+        standard = Column(UnicodeText, nullable=False)
+        version = Column(UnicodeText, nullable=False)
+        status = Column(UnicodeText, nullable=False, default=PENDING)
+        error_count = Column(Integer, nullable=False, default=0)
+        report = Column(JSONB)
+        created = Column(DateTime(timezone=True), nullable=False, default=_now)
+        finished = Column(DateTime(timezone=True))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,28 +94,24 @@ class ResourceValidation(tk.BaseModel):  # type: ignore[misc]
         )
 
     @classmethod
+    def latest_statuses(cls, package_ids: list[str]) -> dict[str, str]:
+        """The status of the latest validation of each file of these
+        datasets, by resource id, in one query."""
+        if not package_ids:
+            return {}
+        rows = (
+            model.Session.query(cls.resource_id, cls.status)
+            .filter(cls.package_id.in_(package_ids))
+            .order_by(cls.resource_id, cls.created.desc())
+            .distinct(cls.resource_id)
+            .all()
+        )
+        return dict(rows)
+
+    @classmethod
     def for_hash(cls, resource_id: str, file_hash: str) -> ResourceValidation | None:
         return (
             model.Session.query(cls)
             .filter(cls.resource_id == resource_id, cls.file_hash == file_hash)
             .first()
         )
-
-
-def hidden_resource_ids(package_id: str) -> set[str]:
-    """Resources of a dataset whose latest validation failed."""
-    return hidden_resource_ids_of([package_id])
-
-
-def hidden_resource_ids_of(package_ids: list[str]) -> set[str]:
-    """Resources of these datasets whose latest validation failed, in one query."""
-    if not package_ids:
-        return set()
-    rows = (
-        model.Session.query(ResourceValidation.resource_id, ResourceValidation.status)
-        .filter(ResourceValidation.package_id.in_(package_ids))
-        .order_by(ResourceValidation.resource_id, ResourceValidation.created.desc())
-        .distinct(ResourceValidation.resource_id)
-        .all()
-    )
-    return {resource_id for resource_id, status in rows if status in (INVALID, ERROR)}

@@ -1,8 +1,10 @@
 """The haute_garonne plugin: a table of contents, no logic.
 
 Behaviour lives in the modules the blanket decorators read (``helpers.py``,
-``logic/``, ``views.py``, ``config_declaration.yaml``) and in the domain
-packages (``standards/``).
+``logic/``, ``views.py``, ``cli.py``, ``config_declaration.yaml``), in the
+interface mixins of ``implementations/`` and, behind them, in the rooms
+(``uploads/``, ``collectivites/``, ``socle/``, ``dcat/``, ``standards/``,
+``validation/``): see the README's code map.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ckanext.haute_garonne.implementations.package_controller import (
 from ckanext.haute_garonne.implementations.resource_controller import (
     ResourceValidationMixin,
 )
+from ckanext.haute_garonne.implementations.signals import SignalsMixin
 
 
 @tk.blanket.actions
@@ -31,6 +34,7 @@ from ckanext.haute_garonne.implementations.resource_controller import (
 class HauteGaronnePlugin(
     ResourceValidationMixin,
     ValidationIndexMixin,
+    SignalsMixin,
     p.SingletonPlugin,
     DefaultTranslation,
 ):

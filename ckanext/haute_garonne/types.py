@@ -140,3 +140,28 @@ class ConsolidationReport:
     left_out: list[LeftOut] = field(default_factory=list)
     dataset: str | None = None  # the Département's dataset, once published
     problem: str | None = None  # why nothing was published (translated)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What upload-time validation decided about the new file of a resource,
+    to be stored once the resource is saved: a report (``status`` valid) or
+    a validation left to a background job (``status`` pending)."""
+
+    version: SchemaVersion
+    status: str
+    sha256: str = ""
+    report: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RecordedReport:
+    """A validation report (or pending validation) as stored, sent with the
+    ``report_recorded`` signal."""
+
+    resource_id: str
+    package_id: str
+    standard: str
+    version: str
+    status: str
+    previous_status: str | None

@@ -14,9 +14,13 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
-from ckanext.haute_garonne import directory, overview
-from ckanext.haute_garonne.consolidation.merge import neutralise
-from ckanext.haute_garonne.helpers import KIND_LABELS
+from ckanext.dcat.exceptions import RDFProfileException
+from ckanext.dcat.utils import parse_accept_header
+
+from ckanext.haute_garonne.collectivites import directory
+from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
+from ckanext.haute_garonne.socle import overview
+from ckanext.haute_garonne.socle.consolidation.merge import neutralise
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import SchemaVersion
@@ -29,8 +33,8 @@ haute_garonne = Blueprint("haute_garonne", __name__)
 def _version_or_404(name: str, version: str | None) -> SchemaVersion:
     standard = registry.get_standard(name)
     found = standard and (standard.version(version) if version else standard.latest)
-    if not found:
-        tk.abort(404, tk._("No such standard or version"))
+    if not isinstance(found, SchemaVersion):
+        return tk.abort(404, tk._("No such standard or version"))
     return found
 
 
@@ -399,8 +403,6 @@ def _feed_error(status: int, message: str) -> Response:
 
 def _negotiated() -> str:
     """The RDF format the Accept header asks for; Turtle by default."""
-    from ckanext.dcat.utils import parse_accept_header
-
     return parse_accept_header(tk.request.headers.get("Accept", "")) or "ttl"
 
 
@@ -453,8 +455,6 @@ def dcat_organization_catalog_negotiated(id: str) -> Response:
 
 
 def dcat_dataset(id: str, fmt: str) -> Response:
-    from ckanext.dcat.exceptions import RDFProfileException
-
     profiles = tk.request.args.get("profiles")
     try:
         body = tk.get_action("dcat_dataset_show")(

@@ -197,7 +197,7 @@ def load_datasets(organizations: dict[str, dict[str, Any]]) -> None:
 def consolidate() -> None:
     """The Département's consolidated files of the tabular standards the demo
     publishes (the worker rebuilds them whenever a file is validated)."""
-    from ckanext.haute_garonne import jobs
+    from ckanext.haute_garonne.socle import jobs
 
     for standard in ("deliberations", "subventions", "equipements", "prenoms", "bal"):
         report = jobs.consolidate(standard)

@@ -16,15 +16,15 @@ from urllib.parse import urlencode
 from rdflib import URIRef
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.haute_garonne import collectivites, config
+from ckanext.haute_garonne import config
+from ckanext.haute_garonne.collectivites import lookup
+from ckanext.haute_garonne.collectivites.identity import identity
 from ckanext.haute_garonne.dcat.profile import IDENTITY_KEY
-from ckanext.haute_garonne.model import hidden_resource_ids_of
-from ckanext.haute_garonne.types import Collectivite
+from ckanext.haute_garonne.uploads import visibility
 
 # Formats of the endpoints (file extensions), as ckanext-dcat names them.
 FORMATS = ("ttl", "rdf", "xml", "jsonld", "n3")
@@ -50,66 +50,18 @@ def feed_url(fmt: str, organization: str | None = None, **params: Any) -> str:
     return f"{site}{path}.{fmt}" + (f"?{query}" if query else "")
 
 
-def _identities(datasets: list[dict[str, Any]]) -> dict[str, Collectivite]:
-    """The collectivités of a page's datasets, in one query."""
-    ids = {d["owner_org"] for d in datasets if d.get("owner_org")}
-    if not ids:
-        return {}
-    groups = model.Session.query(model.Group).filter(model.Group.id.in_(ids)).all()
-    return {
-        g.id: collectivites.identity(
-            {
-                "id": g.id,
-                "name": g.name,
-                "title": g.title,
-                "extras": [{"key": k, "value": v} for k, v in g.extras.items()],
-            }
-        )
-        for g in groups
-    }
-
-
 def public_view(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The datasets as the public sees them: without their hidden files, and
     with the identity of their collectivité."""
-    hidden = (
-        hidden_resource_ids_of([d["id"] for d in datasets])
-        if config.validation_hide_invalid()
-        else set()
+    visibility.strip_hidden(datasets)
+    identities = lookup.of_groups(
+        d["owner_org"] for d in datasets if d.get("owner_org")
     )
-    identities = _identities(datasets)
     for dataset in datasets:
-        if hidden:
-            dataset["resources"] = [
-                r for r in dataset.get("resources", []) if r["id"] not in hidden
-            ]
-            dataset["num_resources"] = len(dataset["resources"])
         org = dataset.get("organization")
         if org and org.get("id") in identities:
             dataset["organization"] = {**org, IDENTITY_KEY: identities[org["id"]]}
     return datasets
-
-
-def portal_publisher() -> Collectivite | None:
-    """The département that runs the portal, if it has its organisation."""
-    code = config.department_code()
-    query = (
-        model.Session.query(model.Group)
-        .filter(model.Group.is_organization.is_(True))
-        .filter(model.Group.state == "active")
-    )
-    for group in query:
-        found = collectivites.identity(
-            {
-                "id": group.id,
-                "name": group.name,
-                "title": group.title,
-                "extras": [{"key": k, "value": v} for k, v in group.extras.items()],
-            }
-        )
-        if found.kind == "departement" and code in found.insee:
-            return found
-    return None
 
 
 def _pagination(count: int, page: int, per_page: int, url: Any) -> dict[str, Any]:
@@ -175,7 +127,7 @@ def catalog(
     )
     site = tk.config.get("ckan.site_url").rstrip("/")
     if organization:
-        who = collectivites.identity(organization)
+        who = identity(organization)
         catalog_dict: dict[str, Any] = {
             "uri": f"{site}/organization/{organization['id']}/catalog",
             "title": tk._("Open data of {name}").format(name=who.title),
@@ -193,7 +145,7 @@ def catalog(
                 "The open data of the département of {name} and of its local "
                 "authorities."
             ).format(name=config.department_name()),
-            "publisher": portal_publisher(),
+            "publisher": lookup.department(),
         }
     serializer = CatalogSerializer(profiles=profiles)
     return serializer.serialize_catalog(

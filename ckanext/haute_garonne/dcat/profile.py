@@ -42,7 +42,7 @@ from ckanext.dcat.utils import (
     resource_uri,
 )
 
-from ckanext.haute_garonne import collectivites
+from ckanext.haute_garonne.collectivites import identity as collectivites
 from ckanext.haute_garonne.dcat import uris
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import Collectivite

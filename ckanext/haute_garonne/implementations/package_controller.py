@@ -6,18 +6,10 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan import model
 
-from ckanext.haute_garonne import visibility
-from ckanext.haute_garonne.model import (
-    ERROR,
-    INVALID,
-    PENDING,
-    RUNNING,
-    VALID,
-    ResourceValidation,
-)
+from ckanext.haute_garonne.model import INVALID, PENDING, VALID
 from ckanext.haute_garonne.standards.registry import N_
+from ckanext.haute_garonne.uploads import store, visibility
 
 FACET = "validation_status"
 # Dataset-level statuses, from its files' latest validations.
@@ -28,36 +20,6 @@ STATUS_LABELS = {
 }
 
 
-def dataset_status(package_id: str) -> tuple[str | None, Any]:
-    """The status of a dataset's files taken together, and the date of the
-    latest validation: invalid if one file is invalid or unreadable, pending
-    if one is being checked, valid if all the checked ones are valid."""
-    rows = (
-        model.Session.query(ResourceValidation)
-        .filter(ResourceValidation.package_id == package_id)
-        .order_by(ResourceValidation.created.desc())
-        .all()
-    )
-    latest: dict[str, ResourceValidation] = {}
-    for row in rows:
-        latest.setdefault(row.resource_id, row)
-    live = {
-        r.id
-        for r in model.Session.query(model.Resource.id).filter_by(
-            package_id=package_id, state="active"
-        )
-    }
-    statuses = {row.status for rid, row in latest.items() if rid in live}
-    if not statuses:
-        return None, None
-    dates = [row.finished or row.created for rid, row in latest.items() if rid in live]
-    if statuses & {INVALID, ERROR}:
-        return INVALID, max(dates)
-    if statuses & {PENDING, RUNNING}:
-        return PENDING, max(dates)
-    return VALID, max(dates)
-
-
 class ValidationIndexMixin(p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
@@ -65,8 +27,8 @@ class ValidationIndexMixin(p.SingletonPlugin):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        status, date = dataset_status(pkg_dict["id"])
-        if status:
+        status, date = store.dataset_status(pkg_dict["id"])
+        if status and date:
             pkg_dict[FACET] = status
             pkg_dict["validation_date"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
         return pkg_dict

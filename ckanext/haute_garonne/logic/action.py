@@ -5,14 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib import uploader
 from ckan.logic import validate
 from ckan.types import Context, DataDict
 
-from ckanext.haute_garonne import reports
+from ckanext.dcat.exceptions import RDFProfileException
+
+from ckanext.haute_garonne.collectivites import images
+from ckanext.haute_garonne.dcat import feeds
 from ckanext.haute_garonne.logic import schema
 from ckanext.haute_garonne.model import ResourceValidation
+from ckanext.haute_garonne.socle import overview
 from ckanext.haute_garonne.standards import fields, registry
-from ckanext.haute_garonne.types import SchemaVersion, Standard
+from ckanext.haute_garonne.types import Checked, Standard
+from ckanext.haute_garonne.uploads import jobs, service
+from ckanext.haute_garonne.uploads.runner import standard_of
 
 
 def _summary(standard: Standard) -> dict[str, Any]:
@@ -73,15 +81,16 @@ def haute_garonne_schema_show(context: Context, data_dict: DataDict) -> dict[str
         raise tk.ObjectNotFound(
             tk._("No such standard: {id}").format(id=data_dict["id"])
         )
-    version: SchemaVersion | None = standard.latest
+    version = standard.latest
     if data_dict.get("version"):
-        version = standard.version(data_dict["version"])
-        if version is None:
+        found = standard.version(data_dict["version"])
+        if found is None:
             raise tk.ObjectNotFound(
                 tk._("Version {version} of {standard} is not accepted here").format(
                     version=data_dict["version"], standard=standard.identifier
                 )
             )
+        version = found
     return {
         **_summary(standard),
         "version": version.version,
@@ -142,7 +151,12 @@ def haute_garonne_validation_run_all(
     :rtype: dictionary
     """
     tk.check_access("haute_garonne_validation_run_all", context, data_dict)
-    query = {"q": "*:*", "rows": 1000, "include_private": True, "start": 0}
+    query: dict[str, Any] = {
+        "q": "*:*",
+        "rows": 1000,
+        "include_private": True,
+        "start": 0,
+    }
     if data_dict.get("organization"):
         org = tk.get_action("organization_show")(
             context, {"id": data_dict["organization"]}
@@ -153,7 +167,7 @@ def haute_garonne_validation_run_all(
         page = tk.get_action("package_search")(context, dict(query))
         for dataset in page["results"]:
             for resource in dataset.get("resources", []):
-                if reports.standard_of(dataset, resource) and resource.get("url"):
+                if standard_of(dataset, resource) and resource.get("url"):
                     _enqueue(resource)
                     queued += 1
         query["start"] += query["rows"]
@@ -162,12 +176,10 @@ def haute_garonne_validation_run_all(
 
 
 def _enqueue(resource: dict[str, Any]) -> dict[str, Any]:
-    from ckanext.haute_garonne import jobs
-
     dataset = tk.get_action("package_show")(
         {"ignore_auth": True}, {"id": resource["package_id"]}
     )
-    found = reports.standard_of(dataset, resource)
+    found = standard_of(dataset, resource)
     if found is None:
         raise tk.ValidationError(
             {"resource_id": [tk._("This file follows no standard of the portal")]}
@@ -177,17 +189,16 @@ def _enqueue(resource: dict[str, Any]) -> dict[str, Any]:
 
 def _check_dataset_files(
     context: Context, data_dict: DataDict, current: dict[str, Any] | None
-) -> list[Any]:
+) -> list[Checked | None]:
     """Validate the new files of a dataset's resources given inline (e.g.
     ``package_create`` with ``resources``), as resource_create does."""
-    from ckanext.haute_garonne.implementations.resource_controller import check_file
-
     previous = {r["id"]: r for r in (current or {}).get("resources", [])}
-    outcomes, errors = [], []
+    outcomes: list[Checked | None] = []
+    errors: list[dict[str, Any]] = []
     for resource in data_dict.get("resources") or []:
         try:
             outcomes.append(
-                check_file(
+                service.check_file(
                     context, data_dict, resource, previous.get(resource.get("id"))
                 )
             )
@@ -203,15 +214,13 @@ def _check_dataset_files(
     return outcomes
 
 
-def _record_dataset_files(dataset_id: str, outcomes: list[Any]) -> None:
-    from ckanext.haute_garonne.implementations.resource_controller import record
-
+def _record_dataset_files(dataset_id: str, outcomes: list[Checked | None]) -> None:
     if not any(outcomes):
         return
     saved = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
     for resource, outcome in zip(saved["resources"], outcomes, strict=False):
         if outcome is not None:
-            record(resource, outcome)
+            service.record(resource, outcome)
 
 
 @tk.chained_action
@@ -228,9 +237,7 @@ def package_create(next_action: Any, context: Context, data_dict: DataDict) -> A
 def package_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Files given inline when a dataset is updated are validated like those
     of resource_update. (Named after the core action it chains.)"""
-    from ckanext.haute_garonne.implementations.resource_controller import CONTEXT_KEY
-
-    if CONTEXT_KEY in context or not data_dict.get("resources"):
+    if service.stashed(context) or not data_dict.get("resources"):
         # resource_create/_update already checked the file it brings.
         return next_action(context, data_dict)
     try:
@@ -248,17 +255,17 @@ def package_update(next_action: Any, context: Context, data_dict: DataDict) -> A
     return result
 
 
-def _revalidate_changed_standards(dataset_id: str, outcomes: list[Any]) -> None:
+def _revalidate_changed_standards(
+    dataset_id: str, outcomes: list[Checked | None]
+) -> None:
     """Files kept as they are, whose dataset now declares another standard or
     version than their report's, are validated again in the background."""
-    from ckanext.haute_garonne import jobs
-
     dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
     for i, resource in enumerate(dataset.get("resources", [])):
         if i < len(outcomes) and outcomes[i] is not None:
             continue  # a new file, just checked
         latest = ResourceValidation.latest(resource["id"])
-        found = reports.standard_of(dataset, resource)
+        found = standard_of(dataset, resource)
         if latest is None or found is None:
             continue
         version, chosen = found
@@ -273,10 +280,6 @@ def _with_banner(
 ) -> Any:
     """Check the logo and banner uploads (nothing is saved if one is refused),
     run the core action, then store the banner as CKAN stores the logo."""
-    from ckan.lib import uploader
-
-    from ckanext.haute_garonne import images
-
     images.check_uploads(data_dict)
     banner = uploader.get_uploader("group", old or None)
     banner.update_data_dict(data_dict, "banner_url", "banner_upload", "clear_banner")
@@ -294,8 +297,6 @@ def organization_create(next_action: Any, context: Context, data_dict: DataDict)
 @tk.chained_action
 def organization_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """As organization_create; the previous banner stays unless replaced."""
-    from ckan import model
-
     group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
     old = group.extras.get("banner_url") if group is not None else None
     return _with_banner(next_action, context, data_dict, old)
@@ -327,10 +328,6 @@ def haute_garonne_dcat_catalog_show(context: Context, data_dict: DataDict) -> st
     :returns: the serialised catalogue page, with Hydra paging
     :rtype: string
     """
-    from ckanext.dcat.exceptions import RDFProfileException
-
-    from ckanext.haute_garonne.dcat import feeds
-
     tk.check_access("haute_garonne_dcat_catalog_show", context, data_dict)
     organization = None
     if data_dict.get("organization"):
@@ -406,8 +403,6 @@ def haute_garonne_overview_show(
     :param include_private: count private datasets too (sysadmins only)
     :type include_private: bool
     """
-    from ckanext.haute_garonne import overview
-
     tk.check_access("haute_garonne_overview_show", context, data_dict)
     include_private = bool(data_dict.get("include_private"))
     rows = overview.build(include_private=include_private, user=context.get("user", ""))

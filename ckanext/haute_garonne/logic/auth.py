@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.haute_garonne import visibility
+from ckanext.haute_garonne.uploads import visibility
 
 
 @tk.auth_allow_anonymous_access

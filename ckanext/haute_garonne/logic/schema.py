@@ -7,6 +7,8 @@ from typing import Any
 from ckan.logic.schema import validator_args
 from ckan.types import Schema, Validator
 
+from ckanext.haute_garonne.dcat.feeds import FORMATS
+
 
 @validator_args
 def schema_list(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
@@ -46,8 +48,6 @@ def dcat_catalog_show(
     list_of_strings: Validator,
     haute_garonne_iso_datetime: Validator,
 ) -> Schema:
-    from ckanext.haute_garonne.dcat.feeds import FORMATS
-
     return {
         "format": [default("ttl"), one_of(list(FORMATS))],
         "page": [default(1), int_validator, is_positive_integer],

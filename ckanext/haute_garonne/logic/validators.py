@@ -7,18 +7,25 @@ from the YAML schema, where facts such as ``dataset_type`` or ``default`` live.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import re
 from typing import Any
+
+from dateutil.parser import isoparse
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.navl.dictization_functions import StopOnError
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
 
+from ckanext.scheming.helpers import scheming_language_text
 from ckanext.scheming.validation import scheming_validator
 
-from ckanext.haute_garonne import compat, theming
+from ckanext.haute_garonne import compat
+from ckanext.haute_garonne.collectivites import theming
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.validation.checks import commune_codes
 
@@ -265,9 +272,6 @@ def haute_garonne_siren(value: Any, context: Context) -> Any:
     """A SIREN (9 digits with a valid check digit; La Poste's accepted)."""
     if _empty(value):
         return value
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.fr import siren
-
     try:
         return siren.validate(str(value))
     except StdnumError:
@@ -423,8 +427,6 @@ def haute_garonne_plain_text(
 @scheming_validator
 def haute_garonne_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """One of the field's choices, with a message that names them in words."""
-    from ckanext.scheming.helpers import scheming_language_text
-
     choices = {c["value"]: c["label"] for c in field.get("choices", [])}
 
     def validator(value: Any, context: Context) -> Any:
@@ -443,10 +445,6 @@ def haute_garonne_choice(field: dict[str, Any], schema: dict[str, Any]) -> Valid
 def haute_garonne_iso_datetime(value: Any) -> str:
     """An ISO 8601 date or date and time (e.g. ``2026-01-31`` or
     ``2026-01-31T08:00:00+01:00``), as the UTC date and time Solr reads."""
-    import datetime
-
-    from dateutil.parser import isoparse
-
     try:
         parsed = isoparse(str(value).strip())
     except (ValueError, OverflowError) as e:

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import Any, cast
 
 # (error type, constraint name or None)
 Problem = tuple[str, str | None]
@@ -352,6 +352,22 @@ def value_reader(descriptor: dict[str, Any]) -> Callable[[Any], Any]:
 # Constraints ---------------------------------------------------------------
 
 
+def _longer_than(n: int, value: Any) -> bool:
+    return len(value) >= n
+
+
+def _shorter_than(n: int, value: Any) -> bool:
+    return len(value) <= n
+
+
+def _matches(match: Callable[[str], Any], value: Any) -> bool:
+    return match(value) is not None
+
+
+def _among(allowed: Any, value: Any) -> bool:
+    return value in allowed
+
+
 def _bound(compare: Callable[[Any, Any], bool], limit: Any) -> Callable[[Any], bool]:
     def check(value: Any) -> bool:
         if value != value:  # NaN
@@ -378,19 +394,19 @@ def constraint_checks(
         if limit is None or name in ("required", "unique"):
             continue
         if name == "minLength":
-            checks.append((name, lambda v, n=limit: len(v) >= n))
+            checks.append((name, partial(_longer_than, limit)))
         elif name == "maxLength":
-            checks.append((name, lambda v, n=limit: len(v) <= n))
+            checks.append((name, partial(_shorter_than, limit)))
         elif name == "pattern":
             match = re.compile(f"^{limit}$").match
-            checks.append((name, lambda v, m=match: m(v) is not None))
+            checks.append((name, partial(_matches, match)))
         elif name == "enum":
             allowed = [read(item) for item in limit]
             try:
                 allowed_set: Any = frozenset(allowed)
             except TypeError:
                 allowed_set = allowed
-            checks.append((name, lambda v, a=allowed_set: v in a))
+            checks.append((name, partial(_among, allowed_set)))
         elif name == "minimum":
             checks.append((name, _bound(lambda v, n: v >= n, read(limit))))
         elif name == "maximum":
@@ -570,7 +586,9 @@ def compiled(path: str) -> CompiledSchema:
     if deviations_path.exists():
         applicable = [
             d
-            for d in load_descriptor("table/deviations.json")
+            for d in cast(
+                list[dict[str, Any]], load_descriptor("table/deviations.json")
+            )
             if d.get("standard") == standard and d.get("version") == version
         ]
     return compile_schema(descriptor, applicable)

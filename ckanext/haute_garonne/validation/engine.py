@@ -60,6 +60,7 @@ from ckanext.haute_garonne.validation.headers import column_letter, match_header
 from ckanext.haute_garonne.validation.hints import diagnose
 from ckanext.haute_garonne.validation.i18n import _
 from ckanext.haute_garonne.validation.i18n import language as _language
+from ckanext.haute_garonne.validation.json_schema import validate_json
 from ckanext.haute_garonne.validation.messages import (
     blank_row_message,
     constraint_message,
@@ -150,11 +151,10 @@ def _validate(
                             "format (decp-table)."
                         ).format(format=file_format.upper())
                     )
-                from ckanext.haute_garonne.validation.json_schema import validate_json
-
-                assert chosen is not None
+                # A JSON standard has its versions: _version gives one.
+                json_version = chosen or found.latest
                 encoding, rows = validate_json(
-                    opened, head, load_descriptor(chosen.path), collector
+                    opened, head, load_descriptor(json_version.path), collector
                 )
                 report.encoding, report.rows = encoding, rows
             else:
@@ -395,7 +395,7 @@ def _run_table(
         raise Fatal(_("The file contains neither a header row nor data: it is empty."))
     if chosen is None:
         detected = detect_bal_version(header) if standard.name == "bal" else None
-        chosen = standard.version(detected) if detected else standard.latest
+        chosen = (standard.version(detected) if detected else None) or standard.latest
         if standard.name == "bal" and detected is None:
             collector.hint("bal-version-unknown")
     _describe(report, chosen)
@@ -608,19 +608,19 @@ class TableRun:
             unknown = distinct - good
             unknown.difference_update(field.absent)
             for value in unknown:
-                problem = bad.get(value)
-                if problem is None:
-                    problem = check(value)
-                    if problem is None:
+                known = bad.get(value)
+                if known is None:
+                    known = check(value)
+                    if known is None:
                         if len(good) < CACHE_SIZE:
                             good.add(value)
                         continue
                     if len(bad) < CACHE_SIZE:
-                        bad[value] = problem
-                if problem == DEVIATION:
+                        bad[value] = known
+                if known == DEVIATION:
                     self._deviation(field, value)
                     continue
-                problems[value] = problem
+                problems[value] = known
         if problems or empty:
             position = field.position
             name = field.name

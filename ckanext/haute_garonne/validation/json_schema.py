@@ -130,7 +130,7 @@ def _message(
     if kind == "type":
         expected = limit if isinstance(limit, list) else [limit]
         # TRANSLATORS: joins the JSON types a value may have
-        words = _(" or ").join(_(_TYPE_WORDS.get(t, t)) for t in expected)
+        words = _(" or ").join(_(_TYPE_WORDS.get(t) or str(t)) for t in expected)
         if ("number" in expected or "integer" in expected) and isinstance(
             instance, str
         ):
@@ -144,9 +144,9 @@ def _message(
             )
         return [(type_, field, value, text)]
     if kind == "enum":
-        allowed = [str(v) for v in limit]
-        shown = ", ".join(quote(v) for v in allowed[:8]) + (
-            ", …" if len(allowed) > 8 else ""
+        values = [str(v) for v in limit]
+        shown = ", ".join(quote(v) for v in values[:8]) + (
+            ", …" if len(values) > 8 else ""
         )
         return [
             (

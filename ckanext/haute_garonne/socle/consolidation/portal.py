@@ -1,0 +1,430 @@
+"""The CKAN side of consolidation: which files to merge, and the
+Département's dataset that publishes the result.
+
+The sources of a standard version are the files of every dataset whose
+standard it is (SCDL datasets of its type, and generic datasets whose file
+declares it) that are public and whose latest validation says valid for that
+version. Every other file of the standard is listed in the report with the
+reason it was left out.
+
+The result is published by the Département (``collectivites.lookup.department``),
+in a generic dataset named ``consolidation-<standard>``, created if missing,
+with two files per version (see ``merge.py``): the consolidated file, which
+declares the standard and so is validated like any SCDL upload, and the
+provenance file. Its description sums up what was merged and left out,
+naming only public files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context
+
+from ckanext.haute_garonne import compat, config
+from ckanext.haute_garonne.collectivites import lookup
+from ckanext.haute_garonne.model import (
+    ERROR,
+    INVALID,
+    PENDING,
+    RUNNING,
+    VALID,
+    ResourceValidation,
+)
+from ckanext.haute_garonne.socle.consolidation.merge import merge
+from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.types import (
+    ConsolidationReport,
+    ConsolidationSource,
+    LeftOut,
+    SchemaVersion,
+)
+from ckanext.haute_garonne.uploads import files
+from ckanext.haute_garonne.uploads.runner import standard_of
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DATASET_PREFIX",
+    "ConsolidationError",
+    "consolidate",
+    "dataset_name",
+    "require_department",
+    "resolve",
+    "wants_rebuild",
+]
+
+DATASET_PREFIX = "consolidation-"
+FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
+REASONS = {
+    INVALID: "invalid",
+    ERROR: "unreadable",
+    PENDING: "pending",
+    RUNNING: "pending",
+}
+
+
+class ConsolidationError(Exception):
+    """Nothing can be consolidated (unknown standard, no Département…); the
+    message is for the admin."""
+
+
+def dataset_name(standard: str) -> str:
+    return f"{DATASET_PREFIX}{standard}"
+
+
+def _consolidated_names() -> list[str]:
+    """The Département's consolidated datasets, never sources themselves."""
+    return [dataset_name(name) for name in registry.standards()]
+
+
+def resolve(standard: str, version: str | None = None) -> SchemaVersion:
+    """The standard version to consolidate (the latest by default)."""
+    found = registry.get_standard(standard)
+    if found is None:
+        raise ConsolidationError(
+            tk._("No such standard: {id}").format(id=standard)
+            + " ("
+            + ", ".join(registry.standards())
+            + ")"
+        )
+    if found.kind != "table":
+        raise ConsolidationError(
+            tk._(
+                "Only tabular standards can be consolidated; {standard} files "
+                "are JSON documents."
+            ).format(standard=found.name)
+        )
+    chosen = found.version(version) if version else found.latest
+    if chosen is None:
+        raise ConsolidationError(
+            tk._("Version {version} of {standard} is not accepted here").format(
+                version=version, standard=found.identifier
+            )
+        )
+    return chosen
+
+
+def require_department() -> dict[str, Any]:
+    owner = lookup.department_organization()
+    if owner is None:
+        raise ConsolidationError(
+            tk._(
+                "No collectivité of kind département: create the Département's "
+                "organisation first (e.g. with ckan haute-garonne onboard)."
+            )
+        )
+    return owner
+
+
+def wants_rebuild(resource: dict[str, Any]) -> bool:
+    """Whether a change of this file's validation calls for a new
+    consolidation: not for the consolidated files themselves."""
+    dataset = model.Package.get(resource.get("package_id") or "")
+    return dataset is not None and dataset.name not in _consolidated_names()
+
+
+def _site_context() -> Context:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def _datasets(types: list[str]) -> Iterator[dict[str, Any]]:
+    """Every active dataset of these types, private ones included, with all
+    their files (those hidden from the public too, to report them)."""
+    ids = (
+        model.Session.query(model.Package.id)
+        .filter(model.Package.type.in_(types))
+        .filter(model.Package.state == "active")
+        .filter(model.Package.name.notin_(_consolidated_names()))
+        .order_by(model.Package.name)
+    )
+    for (package_id,) in ids.all():
+        yield tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+
+
+def _date(resource: dict[str, Any], dataset: dict[str, Any]) -> str:
+    value = (
+        resource.get("last_modified")
+        or resource.get("created")
+        or dataset.get("metadata_modified")
+        or ""
+    )
+    return str(value)[:19]
+
+
+def gather(
+    version: SchemaVersion,
+) -> tuple[list[tuple[dict[str, Any], ConsolidationSource]], list[LeftOut]]:
+    """The files to merge (resource, source) and those left out."""
+    types = [registry.dataset_type_of(version.standard).name]
+    types.append(registry.GENERIC_DATASET_TYPE)
+    datasets = list(_datasets(types))
+    extras = compat.organization_extras({d["owner_org"] for d in datasets})
+    site_url = tk.config["ckan.site_url"].rstrip("/")
+    sources, left_out = [], []
+    for dataset in datasets:
+        organisation = dataset.get("organization") or {}
+        for resource in dataset.get("resources", []):
+            found = standard_of(dataset, resource)
+            if found is None or found[0].standard != version.standard:
+                continue
+            label = " — ".join(
+                p
+                for p in (
+                    organisation.get("title") or organisation.get("name"),
+                    dataset.get("title") or dataset["name"],
+                    resource.get("name") or resource["id"],
+                )
+                if p
+            )
+            public = not dataset.get("private")
+            row = ResourceValidation.latest(resource["id"])
+            if not public:
+                left_out.append(LeftOut(label, "private", public=False))
+            elif row is None:
+                left_out.append(LeftOut(label, "not-validated"))
+            elif row.status != VALID:
+                left_out.append(LeftOut(label, REASONS.get(row.status, row.status)))
+            elif row.version != version.version:
+                left_out.append(LeftOut(label, "version", detail=row.version))
+            else:
+                dataset_url = f"{site_url}/{dataset['type']}/{dataset['name']}"
+                sources.append(
+                    (
+                        resource,
+                        ConsolidationSource(
+                            path="",
+                            filename=resource.get("url", "").rsplit("/", 1)[-1],
+                            label=label,
+                            collectivite=organisation.get("title", ""),
+                            siren=str(extras[dataset["owner_org"]].get("siren") or ""),
+                            dataset_url=dataset_url,
+                            resource_url=f"{dataset_url}/resource/{resource['id']}",
+                            date=_date(resource, dataset),
+                        ),
+                    )
+                )
+    return sources, left_out
+
+
+def _fetched(
+    sources: list[tuple[dict[str, Any], ConsolidationSource]],
+    left_out: list[LeftOut],
+):
+    """Each source with a local copy of its file, fetched one at a time (and
+    removed once merged)."""
+    for resource, source in sources:
+        try:
+            with files.fetched_stored(resource) as fetched:
+                yield replace(source, path=str(fetched.path))
+        except (files.FetchError, OSError) as e:
+            left_out.append(LeftOut(source.label, "unreadable", detail=str(e)))
+
+
+def consolidate(standard: str, version: str | None = None) -> ConsolidationReport:
+    """Merge the valid public files of a standard version and publish the
+    result in the Département's dataset. Raises ``ConsolidationError`` when
+    there is nothing to publish it with (unknown standard, no Département)."""
+    chosen = resolve(standard, version)
+    report = ConsolidationReport(chosen.standard, chosen.version)
+    owner = require_department()
+    sources, report.left_out = gather(chosen)
+    with tempfile.TemporaryDirectory(prefix="haute_garonne-consolidation-") as tmp:
+        base = f"{chosen.standard}-{chosen.version}"
+        data_path = Path(tmp) / f"{base}.csv"
+        provenance_path = Path(tmp) / f"{base}-provenance.csv"
+        with (
+            data_path.open("w", encoding="utf-8", newline="") as data_out,
+            provenance_path.open("w", encoding="utf-8", newline="") as provenance_out,
+        ):
+            merged = merge(
+                _fetched(sources, report.left_out),
+                chosen,
+                data_out,
+                provenance_out,
+                on_failure=lambda source, why: report.left_out.append(
+                    LeftOut(source.label, "unreadable", detail=why)
+                ),
+            )
+        report.files, report.rows = merged.files, merged.rows
+        report.neutralised = merged.neutralised
+        try:
+            report.dataset = _publish(owner, chosen, data_path, provenance_path, report)
+        except tk.ValidationError as e:
+            report.problem = tk._(
+                "The consolidated file was not published: {errors}"
+            ).format(errors=e.error_summary or e.error_dict)
+    log.info(
+        "Consolidation of %s %s: %s file(s), %s row(s), %s left out%s",
+        chosen.standard,
+        chosen.version,
+        report.files,
+        report.rows,
+        len(report.left_out),
+        f" ({report.problem})" if report.problem else "",
+    )
+    return report
+
+
+# Publishing ------------------------------------------------------------------
+
+N_ = registry.N_
+REASON_LABELS = {
+    "invalid": N_("does not follow the standard"),
+    "unreadable": N_("could not be read"),
+    "pending": N_("validation in progress"),
+    "not-validated": N_("not validated yet"),
+    "version": N_("follows another version"),
+    "private": N_("private"),
+}
+
+
+def reason_label(left: LeftOut) -> str:
+    text = tk._(REASON_LABELS.get(left.reason, left.reason))
+    if left.detail:
+        text += f" ({left.detail})"
+    return text
+
+
+def _summary(report: ConsolidationReport) -> str:
+    lines = [
+        tk._(
+            "{rows} row(s) from {files} file(s) of the collectivités, merged on {date}."
+        ).format(
+            rows=report.rows,
+            files=report.files,
+            date=datetime.date.today().isoformat(),
+        )
+    ]
+    public = [left for left in report.left_out if left.public]
+    private = len(report.left_out) - len(public)
+    if public or private:
+        lines.append("")
+        lines.append(tk._("Files left out:"))
+        lines.extend(f"- {left.label}: {reason_label(left)}" for left in public)
+        if private:
+            lines.append("- " + tk._("{count} private file(s)").format(count=private))
+    return "\n".join(lines)
+
+
+def _dataset(owner: dict[str, Any], version: SchemaVersion) -> dict[str, Any]:
+    name = dataset_name(version.standard)
+    context = _site_context()
+    try:
+        dataset = tk.get_action("package_show")(dict(context), {"id": name})
+    except tk.ObjectNotFound:
+        dataset_type = registry.dataset_type_of(version.standard)
+        return tk.get_action("package_create")(
+            dict(context),
+            {
+                "type": registry.GENERIC_DATASET_TYPE,
+                "name": name,
+                "title": tk._("{label}: every collectivité of {department}").format(
+                    label=tk._(dataset_type.label),
+                    department=config.department_name(),
+                ),
+                "notes": tk._(
+                    "The {standard} files published on the portal by the "
+                    "collectivités of {department}, merged into one file per "
+                    "version of the standard. The consolidated file follows the "
+                    "standard; the provenance file adds, on each row, the "
+                    "collectivité, its SIREN, the source dataset and file, and "
+                    "the date of that file. Rebuilt whenever a source file "
+                    "changes."
+                ).format(
+                    standard=version.identifier, department=config.department_name()
+                ),
+                "owner_org": owner["id"],
+                "frequency": FREQUENCY,
+            },
+        )
+    if dataset["owner_org"] != owner["id"]:
+        raise tk.ValidationError(
+            {
+                "name": [
+                    tk._("The dataset {name} belongs to another organisation.").format(
+                        name=name
+                    )
+                ]
+            }
+        )
+    return dataset
+
+
+def _upload(
+    dataset: dict[str, Any],
+    path: Path,
+    name: str,
+    description: str,
+    extra: dict[str, Any],
+) -> None:
+    filename = path.name
+    current = next(
+        (
+            r
+            for r in dataset.get("resources", [])
+            if r.get("url_type") == "upload"
+            and r.get("url", "").rsplit("/", 1)[-1] == filename
+        ),
+        None,
+    )
+    with path.open("rb") as stream:
+        data = {
+            "package_id": dataset["id"],
+            "name": name,
+            "description": description,
+            "format": "CSV",
+            "upload": FileStorage(stream, filename, content_type="text/csv"),
+            **extra,
+        }
+        if current is None:
+            tk.get_action("resource_create")(_site_context(), data)
+        else:
+            tk.get_action("resource_update")(
+                _site_context(), {**data, "id": current["id"]}
+            )
+
+
+def _publish(
+    owner: dict[str, Any],
+    version: SchemaVersion,
+    data_path: Path,
+    provenance_path: Path,
+    report: ConsolidationReport,
+) -> str:
+    dataset = _dataset(owner, version)
+    summary = _summary(report)
+    size = os.path.getsize(data_path)
+    log.debug("Publishing %s (%s bytes)", data_path.name, size)
+    _upload(
+        dataset,
+        data_path,
+        tk._("{title} {version}: consolidated file").format(
+            title=version.title, version=version.version
+        ),
+        summary,
+        {"scdl_standard": version.standard, "scdl_version": version.version},
+    )
+    dataset = tk.get_action("package_show")(_site_context(), {"id": dataset["id"]})
+    _upload(
+        dataset,
+        provenance_path,
+        tk._("{title} {version}: with the provenance of each row").format(
+            title=version.title, version=version.version
+        ),
+        summary,
+        {},
+    )
+    return dataset["name"]

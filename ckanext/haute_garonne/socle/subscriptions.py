@@ -1,0 +1,69 @@
+"""What the département's view does when a validation report is recorded
+(``uploads.signals.report_recorded``): the dataset is indexed again (its
+"Conformité" facet), the collectivité's admins are told when a file turns
+invalid, and the standard's consolidated file is rebuilt.
+
+The pattern of CKAN's own ``ckanext/activity/subscriptions.py``; wired by
+``implementations/signals.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import search
+from ckan.types import SignalMapping
+
+from ckanext.haute_garonne import config
+from ckanext.haute_garonne.collectivites import lookup
+from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
+from ckanext.haute_garonne.socle import jobs, reminders
+from ckanext.haute_garonne.socle.consolidation import portal
+from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.types import RecordedReport
+from ckanext.haute_garonne.uploads.signals import report_recorded
+
+log = logging.getLogger(__name__)
+
+__all__ = ["get_subscriptions"]
+
+
+def get_subscriptions() -> SignalMapping:
+    return {report_recorded: [reindex, remind, rebuild]}
+
+
+def reindex(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:
+    """The dataset's "Conformité" facet follows its files' statuses."""
+    search.rebuild(record.package_id)
+
+
+def remind(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:
+    """A file that turns invalid or unreadable: tell the admins, in a job."""
+    if record.status in FAILED_STATUSES and record.previous_status not in (
+        FAILED_STATUSES
+    ):
+        tk.enqueue_job(
+            reminders.notify_invalid,
+            [record.resource_id],
+            title=f"haute_garonne invalid file {record.resource_id}",
+        )
+
+
+def rebuild(
+    sender: str, *, record: RecordedReport, resource: dict[str, Any], **kwargs: Any
+) -> None:
+    """A file's verdict: rebuild its standard's consolidated file in a job, if
+    the portal has a Département to publish it. A rebuild that cannot be
+    queued never refuses a file."""
+    if record.status not in FINAL_STATUSES or not config.consolidation_auto():
+        return
+    try:
+        found = registry.get_standard(record.standard)
+        if found is None or found.kind != "table":
+            return
+        if portal.wants_rebuild(resource) and lookup.department() is not None:
+            jobs.queue_consolidation(record.standard, record.version)
+    except Exception:
+        log.exception("Consolidation not queued for %s", record.resource_id)

@@ -1,0 +1,121 @@
+"""The one fetch of a resource's file: from the upload being made, from
+CKAN's storage, or from its URL, into a temporary file, hashed on the way.
+
+Every reader of a resource's bytes (upload-time validation, background
+validation, consolidation) goes through these context managers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import requests
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import uploader
+
+try:  # CKAN 2.12's file storages; CKAN 2.11 has none
+    from ckan.lib import files as ckan_files
+except ImportError:  # pragma: no cover - CKAN 2.11
+    ckan_files = None
+
+from ckanext.haute_garonne import config
+
+CHUNK = 1024 * 1024
+
+
+class FetchError(Exception):
+    """The file could not be read; the message is for the publisher."""
+
+
+@dataclass
+class Fetched:
+    path: Path
+    filename: str
+    sha256: str
+    size: int
+
+
+def _copy(
+    stream: IO[bytes] | Iterator[bytes], target: IO[bytes], limit: int | None
+) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    chunks = (
+        iter(lambda: stream.read(CHUNK), b"") if hasattr(stream, "read") else stream
+    )
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+        target.write(chunk)
+        if limit is not None and size > limit:
+            break
+    return digest.hexdigest(), size
+
+
+@contextlib.contextmanager
+def fetched_upload(upload: Any, limit: int | None = None) -> Iterator[Fetched]:
+    """The uploaded file, copied to a temporary file; the upload's stream is
+    rewound so that CKAN can store it afterwards."""
+    stream = upload.stream
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.filename or "").suffix) as tmp:
+        sha256, size = _copy(stream, tmp, limit)
+        tmp.flush()
+        stream.seek(0)
+        yield Fetched(Path(tmp.name), upload.filename or "", sha256, size)
+
+
+@contextlib.contextmanager
+def fetched_url(url: str, limit: int | None = None) -> Iterator[Fetched]:
+    """The file at ``url``, downloaded to a temporary file."""
+    filename = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    try:
+        response = requests.get(
+            url, stream=True, timeout=config.validation_url_timeout()
+        )
+        response.raise_for_status()
+    except requests.RequestException as e:
+        raise FetchError(
+            tk._("The file at {url} could not be downloaded ({reason}).").format(
+                url=url, reason=type(e).__name__
+            )
+        ) from e
+    with response, tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
+        sha256, size = _copy(response.iter_content(CHUNK), tmp, limit)
+        tmp.flush()
+        yield Fetched(Path(tmp.name), filename, sha256, size)
+
+
+@contextlib.contextmanager
+def fetched_stored(resource: dict[str, Any]) -> Iterator[Fetched]:
+    """A resource's file as CKAN stored it (upload) or at its URL."""
+    if resource.get("url_type") == "upload":
+        filename = resource["url"].rsplit("/", 1)[-1]
+        with tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
+            sha256, size = _copy(_stored_chunks(resource), tmp, None)
+            tmp.flush()
+            yield Fetched(Path(tmp.name), filename, sha256, size)
+    else:
+        with fetched_url(resource["url"]) as fetched:
+            yield fetched
+
+
+def _stored_chunks(resource: dict[str, Any]) -> Iterator[bytes]:
+    """The bytes of an uploaded resource, from CKAN 2.12's file storages
+    (file-keeper) or from CKAN 2.11's storage path."""
+    upload = uploader.get_resource_uploader(resource)
+    location = upload.get_path(resource["id"])
+    storage = getattr(upload, "storage", None)
+    if ckan_files is not None and storage is not None and hasattr(storage, "stream"):
+        location = ckan_files.Location(location)
+        yield from storage.stream(
+            ckan_files.FileData(location, size=storage.size(location))
+        )
+        return
+    with open(location, "rb") as f:
+        yield from iter(lambda: f.read(CHUNK), b"")

@@ -1,0 +1,248 @@
+"""An editor fixes a refused file in a real browser (Playwright driving
+Debian's Chromium against a real `ckan run` server)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, sync_playwright
+
+from ckan import model
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "Editeur-Test-31"
+VALID = (ROOT / "tests/data/subventions/2.1.1/valid.csv").read_text(encoding="utf-8")
+HEADER, FIRST = VALID.splitlines()[:2]
+INVALID = "\n".join([HEADER, FIRST.replace(",2400,", ',"2400,50",')]) + "\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    """`ckan run` on a free port, on the test database, Solr core and Redis."""
+    port = _free_port()
+    ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ckan")), "-c", ini, "run", "--host", "127.0.0.1",
+         "--port", str(port), "--disable-reloader"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None, (ARTIFACTS / "server.log").read_text()[
+                -3000:
+            ]
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        context = browser.new_context(
+            locale="fr-FR", viewport={"width": 1280, "height": 1000}
+        )
+        yield context.new_page()
+        browser.close()
+
+
+def _upload(
+    page: Page, url: str, dataset: str, body: str, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    page.goto(f"{url}/subventions/{dataset}/resource/new")
+    page.set_input_files("input[name=upload]", str(path))
+    page.fill("input[name=name]", "Subventions 2024")
+    page.locator("form#resource-edit button[name=save]").last.click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_an_editor_fixes_a_refused_file_and_publishes_it(server, page, tmp_path):
+    roques = factories.Organization(
+        name="roques", title="Roques", kind="commune", siren="213104581"
+    )
+    editor = factories.User(name="editeur-roques", password=PASSWORD)
+    call_action(
+        "organization_member_create",
+        id=roques["id"],
+        username=editor["name"],
+        role="editor",
+    )
+    call_action(
+        "package_create",
+        type="subventions",
+        name="subventions-roques",
+        title="Subventions de Roques",
+        notes="Subventions aux associations.",
+        owner_org=roques["id"],
+    )
+
+    page.goto(f"{server}/user/login")
+    page.fill("input[name=login]", editor["name"])
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_load_state("networkidle")
+
+    _upload(
+        page,
+        server,
+        "subventions-roques",
+        INVALID,
+        tmp_path,
+        "subventions-a-corriger.csv",
+    )
+    page.screenshot(path=str(ARTIFACTS / "refused.png"), full_page=True)
+    report = page.locator(".haute-garonne-form-report")
+    assert report.is_visible()
+    assert "montant" in report.inner_text()
+    assert "Écrivez plutôt : 2400.50" in report.inner_text()
+    assert "'type'" not in page.locator(".error-explanation").inner_text()
+    assert call_action("package_show", id="subventions-roques")["resources"] == []
+
+    _upload(page, server, "subventions-roques", VALID, tmp_path, "subventions.csv")
+    page.goto(f"{server}/subventions/subventions-roques")
+    page.screenshot(path=str(ARTIFACTS / "published.png"), full_page=True)
+    badge = page.locator(".haute-garonne-validation-badge").first
+    assert badge.inner_text().strip() == "Conforme à Subventions 2.1.1"
+
+
+def _rgb(color: str) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _style(page: Page, selector: str, prop: str) -> str:
+    return page.locator(selector).first.evaluate(
+        f"e => getComputedStyle(e).getPropertyValue('{prop}')"
+    )
+
+
+XSS = "red;}</style><script>alert(1)</script>"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_each_collectivite_renders_its_own_colours(server, page):
+    looks = {"roques": ("#b3261e", "213104581"), "sicoval": ("#00843d", "243100633")}
+    for name, (color, siren) in looks.items():
+        org = factories.Organization(
+            name=name, title=name.capitalize(), kind="commune", siren=siren,
+            primary_color=color, tagline=f"Les données de {name}",
+        )  # fmt: skip
+        call_action(
+            "package_create", type="dataset", name=f"budget-{name}", title=f"Budget {name}",
+            notes="Budget primitif.", owner_org=org["id"],
+            frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+        )  # fmt: skip
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    for name, (color, _siren) in looks.items():
+        for kind, path in (("organisation", f"/organization/{name}"),
+                           ("dataset", f"/dataset/budget-{name}")):  # fmt: skip
+            page.goto(server + path)
+            page.screenshot(path=str(ARTIFACTS / f"theme-{name}-{kind}.png"))
+            assert _style(page, ".hg-band", "background-color") == _rgb(color)
+            assert _style(page, ".hg-band__title a", "color") == "rgb(255, 255, 255)"
+            # A button of the page wears the collectivité's colour too.
+            page.evaluate(
+                "() => { const b = document.createElement('button');"
+                " b.className = 'btn btn-primary hg-probe'; b.textContent = 'x';"
+                " document.querySelector('.main').appendChild(b); }"
+            )
+            assert _style(page, ".hg-probe", "background-color") == _rgb(color)
+    assert dialogs == []
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_xss_in_theme_fields_never_runs(server, page):
+    org = factories.Organization(
+        name="roques", title="Roques", kind="commune", siren="213104581"
+    )
+    admin = factories.User(name="admin-roques", password=PASSWORD)
+    call_action(
+        "organization_member_create", id=org["id"], username=admin["name"], role="admin"
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    # Through the form: every field refused, with a French message.
+    page.goto(f"{server}/user/login")
+    page.fill("input[name=login]", admin["name"])
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{server}/organization/edit/roques")
+    for field in ("primary_color", "secondary_color", "tagline"):
+        page.fill(f"[name={field}]", XSS)
+    page.fill("[name=website]", "javascript:alert(1)")
+    page.locator("button[name=save]").click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(ARTIFACTS / "theme-xss-refused.png"), full_page=True)
+    errors = page.locator(".error-explanation").inner_text()
+    assert "#rgb ou #rrggbb" in errors
+    assert "http:// ou https://" in errors
+    assert "primary_color" not in call_action("organization_show", id="roques")
+
+    # Stored by another road than our validators: still inert.
+    group = model.Group.get(org["id"])
+    group.extras = {
+        **group.extras,
+        "primary_color": XSS,
+        "secondary_color": XSS,
+        "tagline": XSS,
+        "banner_url": "javascript:alert(1)",
+        "website": "javascript:alert(1)",
+    }
+    group.image_url = '"><img src=x onerror=alert(1)>'
+    model.repo.commit()
+    for path in ("/organization/roques", "/organization/about/roques", "/organization/",
+                 "/organization/edit/roques"):  # fmt: skip
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[href^='javascript:'], [src^='javascript:']").count() == 0
+    page.goto(f"{server}/organization/roques")
+    page.screenshot(path=str(ARTIFACTS / "theme-xss-stored.png"), full_page=True)
+    assert _style(page, ".hg-band", "background-color") == _rgb("#005a8c")
+    assert dialogs == []

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import requests
-
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import search
@@ -27,14 +25,14 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.model import ERROR, INVALID, VALID, ResourceValidation, _now
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import SchemaVersion
+from ckanext.haute_garonne.uploads import fetch
+from ckanext.haute_garonne.uploads.fetch import (  # callers catch reports.FetchError
+    FetchError as FetchError,
+)
 
 log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
-
-
-class FetchError(Exception):
-    """The file could not be read; the message is for the publisher."""
 
 
 @dataclass
@@ -75,23 +73,20 @@ def fetched_upload(upload: Any, limit: int | None = None) -> Iterator[Fetched]:
 
 @contextlib.contextmanager
 def fetched_url(url: str, limit: int | None = None) -> Iterator[Fetched]:
-    """The file at ``url``, downloaded to a temporary file."""
+    """The file at ``url``, downloaded to a temporary file through the
+    outbound-fetch policy (``uploads.fetch``). With a ``limit``, the download
+    stops once the file is known to be larger (its size then says so)."""
     filename = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
-    try:
-        response = requests.get(
-            url, stream=True, timeout=config.validation_url_timeout()
+    with tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
+        got = fetch.download(
+            url,
+            tmp,
+            max_bytes=config.fetch_max_bytes() if limit is None else limit,
+            timeout=config.validation_url_timeout(),
+            truncate=limit is not None,
         )
-        response.raise_for_status()
-    except requests.RequestException as e:
-        raise FetchError(
-            tk._("The file at {url} could not be downloaded ({reason}).").format(
-                url=url, reason=type(e).__name__
-            )
-        ) from e
-    with response, tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
-        sha256, size = _copy(response.iter_content(CHUNK), tmp, limit)
         tmp.flush()
-        yield Fetched(Path(tmp.name), filename, sha256, size)
+        yield Fetched(Path(tmp.name), filename, got.sha256, got.size)
 
 
 @contextlib.contextmanager

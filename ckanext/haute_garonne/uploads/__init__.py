@@ -1,0 +1,1 @@
+"""Uploads: the CKAN side of validation."""

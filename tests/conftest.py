@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -116,3 +116,85 @@ def background_file() -> Callable[..., dict[str, Any]]:
         return resource
 
     return upload
+
+
+class LocalServer:
+    """A small HTTP server on 127.0.0.1 (ephemeral port), run in a thread,
+    for what the portal downloads. ``routes`` maps a path to a response
+    (status, headers, body) or to a function that answers the request
+    itself; ``requests`` lists the paths it was asked for. With ``tls`` (an
+    ``ssl.SSLContext``), it speaks https."""
+
+    def __init__(self, tls: Any = None) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append(self.path)
+                route = server.routes.get(self.path.split("?", 1)[0])
+                if callable(route):
+                    route(self)
+                    return
+                status, headers, body = route or (404, {}, b"absent")
+                self.send_response(status)
+                for name, value in {"Content-Length": len(body), **headers}.items():
+                    self.send_header(name, str(value))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.routes: dict[str, Any] = {}
+        self.requests: list[str] = []
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+        self.scheme = "http" if tls is None else "https"
+        self.port = self._httpd.server_address[1]
+        self.host = f"127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.scheme}://{self.host}{path}"
+
+    def file(self, path: str, body: bytes, **headers: Any) -> str:
+        """Serve ``body`` at ``path``; its URL."""
+        self.routes[path] = (200, headers, body)
+        return self.url(path)
+
+    def redirect(self, path: str, location: str, status: int = 302) -> str:
+        self.routes[path] = (status, {"Location": location}, b"")
+        return self.url(path)
+
+    def __enter__(self) -> LocalServer:
+        import threading
+
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    """A local HTTP server; the portal refuses it unless allow-listed."""
+    with LocalServer() as server:
+        yield server
+
+
+ALLOWED_HOSTS = "ckanext.haute_garonne.fetch.allowed_hosts"
+
+
+@pytest.fixture
+def allow_local(
+    local_server: LocalServer, ckan_config: Any, monkeypatch: pytest.MonkeyPatch
+) -> LocalServer:
+    """The local server, allow-listed (its host and port only) as a site
+    admin would list an intranet host."""
+    monkeypatch.setitem(ckan_config, ALLOWED_HOSTS, local_server.host)
+    return local_server

@@ -32,6 +32,16 @@ def validation_url_timeout() -> int:
     return tk.config["ckanext.haute_garonne.validation.url_timeout"]
 
 
+def fetch_max_bytes() -> int:
+    return tk.config["ckanext.haute_garonne.fetch.max_size"] * 1024 * 1024
+
+
+def fetch_allowed_hosts() -> list[str]:
+    """Hosts exempt from the outbound address check; a string when a test
+    sets the option (the ``ckan_config`` mark does not parse it)."""
+    return tk.aslist(tk.config["ckanext.haute_garonne.fetch.allowed_hosts"])
+
+
 def validation_max_errors() -> int:
     return tk.config["ckanext.haute_garonne.validation.max_errors"]
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from bs4 import BeautifulSoup
 
 from ckan.tests import factories
@@ -164,17 +163,14 @@ def test_a_generic_dataset_is_validated_only_when_a_file_declares_a_standard(
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-@responses.activate
-def test_a_file_given_by_url_is_downloaded_and_validated(app, editor, subventions):
-    responses.add(
-        responses.GET, "https://data.roques.example/subventions.csv", body=INVALID
-    )
-    responses.add(responses.GET, "https://data.roques.example/absent.csv", status=404)
+def test_a_file_given_by_url_is_downloaded_and_validated(
+    app, editor, subventions, allow_local
+):
     response = app.post(
         "/api/3/action/resource_create",
         json={
             "package_id": subventions["id"],
-            "url": "https://data.roques.example/subventions.csv",
+            "url": allow_local.file("/subventions.csv", INVALID),
         },
         headers=editor["headers"],
     )
@@ -184,7 +180,7 @@ def test_a_file_given_by_url_is_downloaded_and_validated(app, editor, subvention
         "/api/3/action/resource_create",
         json={
             "package_id": subventions["id"],
-            "url": "https://data.roques.example/absent.csv",
+            "url": allow_local.url("/absent.csv"),
         },
         headers=editor["headers"],
     )
@@ -345,11 +341,11 @@ def test_the_same_file_is_not_validated_twice(app, editor, subventions):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-@responses.activate
-def test_files_given_inline_with_a_dataset_are_validated_too(app, editor, roques):
-    responses.add_passthru("http://127.0.0.1")  # Solr
-    responses.add(responses.GET, "https://data.roques.example/bad.csv", body=INVALID)
-    responses.add(responses.GET, "https://data.roques.example/good.csv", body=VALID)
+def test_files_given_inline_with_a_dataset_are_validated_too(
+    app, editor, roques, allow_local
+):
+    bad_url = allow_local.file("/bad.csv", INVALID)
+    good_url = allow_local.file("/good.csv", VALID)
     dataset = {
         "type": "subventions",
         "name": "subventions-inline",
@@ -359,7 +355,7 @@ def test_files_given_inline_with_a_dataset_are_validated_too(app, editor, roques
     }
     bad = app.post(
         "/api/3/action/package_create",
-        json={**dataset, "resources": [{"url": "https://data.roques.example/bad.csv"}]},
+        json={**dataset, "resources": [{"url": bad_url}]},
         headers=editor["headers"],
     )
     assert bad.status_code == 409
@@ -372,7 +368,7 @@ def test_files_given_inline_with_a_dataset_are_validated_too(app, editor, roques
         "/api/3/action/package_create",
         json={
             **dataset,
-            "resources": [{"url": "https://data.roques.example/good.csv"}],
+            "resources": [{"url": good_url}],
         },
         headers=editor["headers"],
     )
@@ -390,22 +386,20 @@ def test_files_given_inline_with_a_dataset_are_validated_too(app, editor, roques
         json={
             **dataset,
             "id": good.json["result"]["id"],
-            "resources": [
-                {"id": resource["id"], "url": "https://data.roques.example/bad.csv"}
-            ],
+            "resources": [{"id": resource["id"], "url": bad_url}],
         },
         headers=editor["headers"],
     )
     assert patched.status_code == 409
     kept = call_action("package_show", id="subventions-inline")["resources"][0]
-    assert kept["url"] == "https://data.roques.example/good.csv"
+    assert kept["url"] == good_url
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
-@responses.activate
-def test_a_kept_file_is_validated_again_when_its_standard_changes(app, editor, roques):
-    responses.add_passthru("http://127.0.0.1")  # Solr
-    responses.add(responses.GET, "https://data.roques.example/good.csv", body=VALID)
+def test_a_kept_file_is_validated_again_when_its_standard_changes(
+    app, editor, roques, allow_local
+):
+    good_url = allow_local.file("/good.csv", VALID)
     dataset = {
         "type": "dataset",
         "name": "donnees-roques",
@@ -420,7 +414,7 @@ def test_a_kept_file_is_validated_again_when_its_standard_changes(app, editor, r
             **dataset,
             "resources": [
                 {
-                    "url": "https://data.roques.example/good.csv",
+                    "url": good_url,
                     "scdl_standard": "subventions",
                 }
             ],

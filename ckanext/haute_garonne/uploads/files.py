@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import requests
-
-import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
 try:  # CKAN 2.12's file storages; CKAN 2.11 has none
@@ -26,12 +23,12 @@ except ImportError:  # pragma: no cover - CKAN 2.11
     ckan_files = None
 
 from ckanext.haute_garonne import config
+from ckanext.haute_garonne.uploads import fetch
+from ckanext.haute_garonne.uploads.fetch import FetchError
+
+__all__ = ["FetchError", "Fetched", "fetched_stored", "fetched_upload", "fetched_url"]
 
 CHUNK = 1024 * 1024
-
-
-class FetchError(Exception):
-    """The file could not be read; the message is for the publisher."""
 
 
 @dataclass
@@ -72,23 +69,20 @@ def fetched_upload(upload: Any, limit: int | None = None) -> Iterator[Fetched]:
 
 @contextlib.contextmanager
 def fetched_url(url: str, limit: int | None = None) -> Iterator[Fetched]:
-    """The file at ``url``, downloaded to a temporary file."""
+    """The file at ``url``, downloaded to a temporary file through the
+    outbound-fetch policy (``fetch.download``). With a ``limit``, the download
+    stops once the file is known to be larger (its size then says so)."""
     filename = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
-    try:
-        response = requests.get(
-            url, stream=True, timeout=config.validation_url_timeout()
+    with tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
+        got = fetch.download(
+            url,
+            tmp,
+            max_bytes=config.fetch_max_bytes() if limit is None else limit,
+            timeout=config.validation_url_timeout(),
+            truncate=limit is not None,
         )
-        response.raise_for_status()
-    except requests.RequestException as e:
-        raise FetchError(
-            tk._("The file at {url} could not be downloaded ({reason}).").format(
-                url=url, reason=type(e).__name__
-            )
-        ) from e
-    with response, tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
-        sha256, size = _copy(response.iter_content(CHUNK), tmp, limit)
         tmp.flush()
-        yield Fetched(Path(tmp.name), filename, sha256, size)
+        yield Fetched(Path(tmp.name), filename, got.sha256, got.size)
 
 
 @contextlib.contextmanager

@@ -39,7 +39,7 @@ from ckanext.haute_garonne.validation.compile import (
 )
 from ckanext.haute_garonne.validation.hints import fold, siret_suggestion
 from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
-from ckanext.haute_garonne.validation.messages import quote
+from ckanext.haute_garonne.validation.messages import QUOTE_LIMIT, clip, quote
 
 CACHE_SIZE = 8192
 GROUP_LIMIT = 200_000
@@ -442,11 +442,15 @@ class SumColumns(Check):
         if sum(addends) == total:
             return None
         detail = " + ".join(
-            f"{n} ({v})" for n, v in zip(parts, values[1:], strict=False)
+            f"{n} ({clip(v, QUOTE_LIMIT)})"
+            for n, v in zip(parts, values[1:], strict=False)
         )
         return self.say(
             _("{detail} = {sum}, but {total} is {value}.").format(
-                detail=detail, sum=sum(addends), total=total_name, value=values[0]
+                detail=detail,
+                sum=clip(str(sum(addends)), QUOTE_LIMIT),
+                total=total_name,
+                value=clip(values[0], QUOTE_LIMIT),
             )
         )
 
@@ -640,7 +644,7 @@ class DecimalPoint(Check):
         return self.say(
             _(
                 "The value {value} does not use the decimal point: write {fixed}."
-            ).format(value=quote(value), fixed=fixed)
+            ).format(value=quote(value), fixed=clip(fixed, QUOTE_LIMIT))
         )
 
 
@@ -694,7 +698,7 @@ class SameValuePerGroup(Check):
     def problem(self, pair: tuple[tuple[str, ...], str]) -> str | None:
         key, value = pair
         seen = self.groups.get(key)
-        group = " / ".join(key)
+        group = " / ".join(clip(k, QUOTE_LIMIT) for k in key)
         if seen:
             return self.say(
                 _(
@@ -743,7 +747,9 @@ class CadastreParcelCommune(Check):
                     _("The parcel {parcel} is not in the commune {communes}.").format(
                         parcel=quote(parcel),
                         # TRANSLATORS: joins the INSEE codes of the communes of a row
-                        communes=_(" nor ").join(sorted(communes)),
+                        communes=_(" nor ").join(
+                            clip(c, QUOTE_LIMIT) for c in sorted(communes)
+                        ),
                     )
                 )
         return None
@@ -774,7 +780,9 @@ class BalCleInterop(Check):
         code = insee.strip().lower()
         if code and code != ABSENT and parts[0] != code:
             problems.append(
-                _("it should start with the INSEE code {insee}").format(insee=insee)
+                _("it should start with the INSEE code {insee}").format(
+                    insee=clip(insee, QUOTE_LIMIT)
+                )
             )
         number_field = self.fields[2]
         number = number_field.parse(number_text) if number_field else None
@@ -786,7 +794,11 @@ class BalCleInterop(Check):
             )
         suffix = suffix_text.strip().lower() if suffix_text != ABSENT else ""
         if suffix and (len(parts) < 4 or parts[3] != suffix):
-            problems.append(_("it should end with _{suffix}").format(suffix=suffix))
+            problems.append(
+                _("it should end with _{suffix}").format(
+                    suffix=clip(suffix, QUOTE_LIMIT)
+                )
+            )
         if not problems:
             return None
         return self.say(

@@ -62,6 +62,7 @@ from ckanext.haute_garonne.validation.i18n import _
 from ckanext.haute_garonne.validation.i18n import language as _language
 from ckanext.haute_garonne.validation.messages import (
     blank_row_message,
+    clip,
     constraint_message,
     extra_cell_message,
     missing_cell_message,
@@ -70,7 +71,7 @@ from ckanext.haute_garonne.validation.messages import (
     type_message,
     unique_message,
 )
-from ckanext.haute_garonne.validation.report import Collector, Report
+from ckanext.haute_garonne.validation.report import VALUE_LIMIT, Collector, Report
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,9 @@ def _validate(
         report.fatal = _("The file is too large to be checked.")
     except Exception:  # never raise on bad input: report it
         log.exception(
-            "validation of %r against %r failed", filename or source, standard
+            "validation of %r against %r failed",
+            clip(filename, VALUE_LIMIT) if filename else _describe_source(source),
+            standard,
         )
         report.fatal = _(
             "The file could not be checked because of an unexpected error of the "
@@ -190,6 +193,15 @@ def _validate(
     else:
         report.status, report.valid = "valid", True
     return report
+
+
+def _describe_source(source: Any) -> str:
+    """The source for a log line: a path, never the content of the file."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return f"<{len(source)} bytes>"
+    if isinstance(source, str):
+        return clip(source, VALUE_LIMIT)
+    return repr(type(source))
 
 
 def _standard_names() -> list[str]:

@@ -19,7 +19,7 @@ import jsonschema
 from ckanext.haute_garonne.validation import read
 from ckanext.haute_garonne.validation.hints import date_suggestion, siret_suggestion
 from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
-from ckanext.haute_garonne.validation.messages import quote
+from ckanext.haute_garonne.validation.messages import QUOTE_LIMIT, clip, quote
 from ckanext.haute_garonne.validation.report import Collector
 
 _TYPE_WORDS = {
@@ -77,15 +77,17 @@ def _where(document: Any, path: list[Any]) -> str:
                 what = _("{item} (id {id})").format(item=what, id=quote(item["id"]))
         except (KeyError, IndexError, TypeError):
             pass
-        rest = "/".join(str(p) for p in path[3:])
+        rest = clip("/".join(str(p) for p in path[3:]), QUOTE_LIMIT)
         return f"{what}, {rest}" if rest else what
     if len(path) >= 2 and path[0] == "marches" and isinstance(path[1], int):
         what = _("the item no. {number} of {list}").format(
             number=path[1] + 1, list=quote("marches")
         )
-        rest = "/".join(str(p) for p in path[2:])
+        rest = clip("/".join(str(p) for p in path[2:]), QUOTE_LIMIT)
         return f"{what}, {rest}" if rest else what
-    return "/".join(str(p) for p in path) or _("the root of the document")
+    return clip("/".join(str(p) for p in path), QUOTE_LIMIT) or _(
+        "the root of the document"
+    )
 
 
 def _message(
@@ -295,6 +297,22 @@ def _message(
     ]
 
 
+class _HugeInteger(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__("integer too long")
+        self.digits = len(text.lstrip("-"))
+        self.start = text[:20] + "…"
+
+
+def _integer(text: str) -> int:
+    """A JSON integer; Python refuses to convert one of more than 4300 digits
+    (``sys.get_int_max_str_digits``): the document is refused, in words."""
+    try:
+        return int(text)
+    except ValueError:
+        raise _HugeInteger(text) from None
+
+
 def _load(opened: read.Opened, head: bytes) -> tuple[Any, str]:
     encoding = read.detect(head, len(head) < read.HEAD_SIZE)
     data = read.window(opened).read()[encoding.skip :]
@@ -305,7 +323,16 @@ def _load(opened: read.Opened, head: bytes) -> tuple[Any, str]:
         text = data.decode(read.WINDOWS_1252, errors="hg-latin1-fallback")
         name = "cp1252"
     try:
-        return json.loads(text.lstrip("\ufeff")), name
+        return json.loads(text.lstrip("\ufeff"), parse_int=_integer), name
+    except _HugeInteger as exc:
+        raise read.UnreadableFile(
+            _(
+                "The JSON document contains a whole number of {digits} digits "
+                "({start}), too long to be read: no information of the format "
+                "needs such a number. Correct it, or export the file again from "
+                "your software."
+            ).format(digits=exc.digits, start=quote(exc.start))
+        ) from None
     except json.JSONDecodeError as exc:
         raise read.UnreadableFile(
             _(

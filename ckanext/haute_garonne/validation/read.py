@@ -751,4 +751,21 @@ def ods_rows(opened: Opened) -> Iterator[list[str]]:
 
 
 def csv_records(text: io.TextIOBase, delimiter: str) -> Iterator[list[str]]:
-    return csv.reader(text, delimiter=delimiter)
+    return csv.reader(_without_nul(text), delimiter=delimiter)
+
+
+def _without_nul(text: io.TextIOBase) -> Iterator[str]:
+    """The lines of a text, refused at the first NUL character: a text file
+    never holds one (the first 64 kB are checked by ``sniff_format``; this
+    checks the rest, and the UTF-16 files, whose NUL bytes are legitimate
+    until decoded)."""
+    for number, line in enumerate(text, start=1):
+        if "\x00" in line:
+            raise _unreadable(
+                _(
+                    "The file contains a NUL character (byte 0) on line {line}: a "
+                    "text file never holds one, so the file is damaged or is not "
+                    "a text file."
+                ).format(line=number)
+            )
+        yield line

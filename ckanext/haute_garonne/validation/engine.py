@@ -19,7 +19,11 @@ constraints, and the groups of ``same-value-per-group`` (bounded).
 Decisions
 ---------
 - Columns are matched by name (see ``headers.py``); a required column that is
-  missing is reported once (``missing-header``), never on each row.
+  missing is reported once (``missing-header``), never on each row. A custom
+  check applies even when its columns are absent: a rule the header alone
+  breaks ("one of these columns is required", none of them is there) is
+  reported once, for the header (``Check.absent``); the others read an absent
+  column as empty on every row.
 - Row numbers are those a spreadsheet shows: header = 1, a multi-line cell
   stays one row, an empty line counts as a row (frictionless counts rows the
   same way).
@@ -420,6 +424,11 @@ def _run_table(
     if any(p[0] == "header-mismatch" for p in match.problems):
         collector.hint("header-case")
     checks, _unknown = build_checks(schema, standard.name)
+    present = set(match.columns)
+    for check in checks:
+        message = check.absent(present)
+        if message:
+            collector.add(check.type, None, check.columns[0], None, message)
     run = TableRun(
         schema,
         match.columns,

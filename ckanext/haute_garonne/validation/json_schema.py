@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 
 from ckanext.haute_garonne.validation import read
+from ckanext.haute_garonne.validation.checks import CommuneCode, commune_codes
 from ckanext.haute_garonne.validation.hints import date_suggestion, siret_suggestion
 from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
 from ckanext.haute_garonne.validation.messages import QUOTE_LIMIT, clip, quote
@@ -390,4 +392,52 @@ def validate_json(
         path = list(error.absolute_path)
         for type_, field, value, message in _message(error, document, path):
             collector.add(type_, None, field, value, message)
+    _check_commune_codes(document, collector)
     return encoding, _count(document)
+
+
+def _items(document: Any) -> Iterator[tuple[list[Any], dict[str, Any]]]:
+    """(path, object) of each contract and concession, in the 2.0 format
+    (lists under "marches") or the former 2019 one (a list "marches")."""
+    if not isinstance(document, dict):
+        return
+    marches = document.get("marches")
+    if isinstance(marches, list):
+        lists = [(["marches"], marches)]
+    elif isinstance(marches, dict):
+        lists = [(["marches", key], marches.get(key)) for key in _LISTS]
+    else:
+        return
+    for path, items in lists:
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield [*path, index], item
+
+
+def _check_commune_codes(document: Any, collector: Collector) -> None:
+    """A place of execution given as a commune code ("Code commune") must be
+    the INSEE code of a current commune: a warning, as the format only asks
+    for a text."""
+    known = commune_codes()
+    for path, item in _items(document):
+        place = item.get("lieuExecution")
+        if not isinstance(place, dict) or place.get("typeCode") != "Code commune":
+            continue
+        code = place.get("code")
+        if not isinstance(code, str) or code.strip() in known:
+            continue
+        where = _where(document, [*path, "lieuExecution", "code"])
+        collector.add(
+            "commune-insee-value-warning",
+            None,
+            "/".join(str(p) for p in [*path, "lieuExecution", "code"]),
+            code,
+            lambda code=code, where=where: "{} {}".format(
+                _(
+                    "The code {value} ({where}) is not the INSEE code of any "
+                    "current commune."
+                ).format(value=quote(code), where=where),
+                _(CommuneCode.message),
+            ),
+        )

@@ -25,6 +25,7 @@ from validation_samples import (
 )
 
 from ckanext.haute_garonne.validation import validate
+from ckanext.haute_garonne.validation.__main__ import main
 from ckanext.haute_garonne.validation.report import MESSAGE_LIMIT, VALUE_LIMIT
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -169,6 +170,19 @@ def test_a_json_integer_of_5000_digits_gets_a_french_error() -> None:
     assert report.status == "error"
     assert "5000 chiffres" in report.fatal
     _assert_bounded(report)
+
+
+def test_the_command_line_explains_a_huge_json_integer(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = tmp_path / "decp.json"
+    path.write_text('{"marches": {"marche": [{"montant": ' + "9" * 5000 + "}]}}")
+    assert main([str(path), "--schema", "decp"]) == 2
+    out = capsys.readouterr()
+    assert "ILLISIBLE" in out.out and "5000 chiffres" in out.out
+    assert "Traceback" not in out.err and not caplog.records
 
 
 def test_json_keys_and_values_are_not_echoed_whole() -> None:

@@ -1036,14 +1036,48 @@ class Coordinates(Check):
 
     def __init__(self, params: dict[str, Any], schema: CompiledSchema) -> None:
         super().__init__(params, "", schema, severity="warning")
+        # The cell of the commune -> its only box (None: several boxes).
+        self._boxes: dict[str, territory.Box | None] = {}
 
     @property
     def columns(self) -> list[str]:
         return [self.params["lat"], self.params["long"]]
 
+    def _box(self, insee: str) -> territory.Box | None:
+        try:
+            return self._boxes[insee]
+        except KeyError:
+            pass
+        boxes = territory.expected_boxes(insee[:5] if insee != ABSENT else "")
+        box = boxes[0] if len(boxes) == 1 else None
+        if len(self._boxes) < CACHE_SIZE:
+            self._boxes[insee] = box
+        return box
+
     def run(self, batch: Batch) -> Iterator[Found]:
-        names = [*self.columns, self.params.get("insee", "")]
-        yield from self.report(names[0], _rows(batch, names), self.skipped(batch))
+        # Every row has its own point: a point in its commune's box is
+        # accepted at once, any other is judged by ``problem``.
+        lat_name, long_name = self.columns
+        lats, longs = batch.cols[lat_name], batch.cols[long_name]
+        communes = _column(batch, self.params.get("insee", ""))
+        skipped = self.skipped(batch)
+        for i, (lat_text, long_text, insee) in enumerate(
+            zip(lats, longs, communes, strict=False)
+        ):
+            box = self._box(insee)
+            if box is not None:
+                try:
+                    lat, lon = float(lat_text), float(long_text)
+                except ValueError:
+                    pass
+                else:
+                    if box.south <= lat <= box.north and box.west <= lon <= box.east:
+                        continue
+            if i in skipped:
+                continue
+            message = self.problem((lat_text, long_text, insee))
+            if message:
+                yield i, lat_name, lat_text, message
 
     def problem(self, key: tuple[str, str, str]) -> str | None:
         lat_text, long_text, insee = key

@@ -4,7 +4,6 @@ compliance overview of the socle commun; the DCAT feeds."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from typing import Any
@@ -20,7 +19,7 @@ from ckanext.dcat.utils import parse_accept_header
 from ckanext.haute_garonne.collectivites import directory
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.socle import overview
-from ckanext.haute_garonne.socle.consolidation.merge import neutralise
+from ckanext.haute_garonne.socle.consolidation.merge import QuotedWriter, neutralise
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import SchemaVersion
@@ -209,16 +208,19 @@ def _overview_rows(include_private: bool) -> list[overview.Row]:
     return overview.build(include_private=include_private, user=context["user"])
 
 
-def _csv_cell(value: Any) -> str:
-    """A value a spreadsheet shows as text, never runs as a formula (the
-    consolidated files' rule)."""
+def _csv_cell(value: Any) -> Any:
+    """A number stays a number; any other value is text a spreadsheet shows
+    as text, never runs as a formula (the consolidated files' rule)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     text = "" if value is None else str(value)
     return neutralise(text) or text
 
 
 def _overview_csv(rows: list[overview.Row]) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Text quoted (a ";" in a name cannot split it), numbers bare.
+    writer = QuotedWriter(out)
     header = [tk._("Local authority"), "SIREN", tk._("Kind"), tk._("Population"),
               tk._("Open data obligation"), tk._("Score")]  # fmt: skip
     for t in registry.DATASET_TYPES:
@@ -228,7 +230,7 @@ def _overview_csv(rows: list[overview.Row]) -> Response:
             tk._("{dataset_type}: dataset").format(dataset_type=label),
             tk._("{dataset_type}: last file").format(dataset_type=label),
         ]
-    writer.writerow(header)
+    writer.writerow([_csv_cell(v) for v in header])
     for row in rows:
         c = row.collectivite
         line = [c["title"], c["siren"], tk.h.haute_garonne_kind_label(c["kind"]),

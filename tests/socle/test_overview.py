@@ -128,6 +128,17 @@ def test_a_formula_in_a_name_is_neutralised_in_the_csv(app, make_collectivite):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_csv_export_quotes_text_and_leaves_numbers_bare(app, make_collectivite):
+    make_collectivite(name="piege", title=" =1+1; Ville", population=1234)
+    text = app.get("/socle-commun.csv").data.decode("utf-8-sig")
+    line = text.splitlines()[1]
+    # A ";" inside the quotes cannot split the cell in French Excel; the
+    # formula behind a space is neutralised; the population stays a number.
+    assert line.startswith("\"'") and '=1+1; Ville",' in line
+    assert ",1234," in line
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
 def test_only_sysadmins_see_private_datasets(app, territory):
     editor = factories.User()
     call_action(

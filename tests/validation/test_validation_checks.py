@@ -271,8 +271,10 @@ def test_one_of_required_with_both_columns_absent(tmp_path: Path) -> None:
     names, _ = _sample("subventions", "2.1.1")
     header = [n for n in names if n not in ("idBeneficiaire", "rnaBeneficiaire")]
     report, found = _check(tmp_path, "subventions", "2.1.1", [{}, {}], header=header)
-    assert all(row is None for row, _, _ in found)  # said once, by the headers
-    assert report.valid  # both columns are optional
+    assert all(row is None for row, _, _ in found)  # said once, for the header
+    # Both columns are optional, but the standard requires one of them.
+    assert not report.valid
+    assert report.error_counts["one-of-required"] == 1
 
 
 # BAL -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The SCDL custom checks (``custom_checks`` of our schemas) and the INSEE
-commune code check.
+"""The SCDL custom checks (``custom_checks`` of our schemas), the INSEE
+commune code checks and the plausibility of coordinates.
 
 Pure module: no CKAN import. Frictionless ignores ``custom_checks`` (a Validata
 extension); they are implemented here with Validata's semantics
@@ -23,6 +23,7 @@ Which names are implemented: see ``CHECKS``. A name missing there is skipped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,7 @@ from typing import Any, cast
 
 from stdnum.fr import siret as stdnum_siret
 
+from ckanext.haute_garonne.validation import territory
 from ckanext.haute_garonne.validation.compile import (
     ABSENT,
     CompiledField,
@@ -39,7 +41,7 @@ from ckanext.haute_garonne.validation.compile import (
 )
 from ckanext.haute_garonne.validation.hints import fold, siret_suggestion
 from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
-from ckanext.haute_garonne.validation.messages import quote
+from ckanext.haute_garonne.validation.messages import QUOTE_LIMIT, clip, quote
 
 CACHE_SIZE = 8192
 GROUP_LIMIT = 200_000
@@ -160,6 +162,11 @@ class Check:
             if self.needs_all
             else columns[0] in batch_columns
         )
+
+    def absent(self, present: set[str]) -> str | None:
+        """The message for a file whose header lacks the columns the check
+        needs, reported once for the header; None when the rows can say."""
+        return None
 
     def run(self, batch: Batch) -> Iterator[Found]:
         names = self.columns
@@ -313,9 +320,23 @@ class OneOfRequired(Check):
         return [self.params["column1"], self.params["column2"]]
 
     def applicable(self, batch_columns: set[str]) -> bool:
-        # Both columns absent: the missing headers already say it, once.
+        # Both columns absent: said once, for the header (``absent``).
         return all(c in self.schema.by_name for c in self.columns) and any(
             c in batch_columns for c in self.columns
+        )
+
+    def absent(self, present: set[str]) -> str | None:
+        columns = self.columns
+        if not all(c in self.schema.by_name for c in columns) or any(
+            c in present for c in columns
+        ):
+            return None
+        return self.say(
+            _(
+                "Neither the column {first} nor the column {second} is in the "
+                "file, whereas the standard asks for one of the two on every row. "
+                "Add them, and fill in at least one of them on each row."
+            ).format(first=columns[0], second=columns[1])
         )
 
     def run(self, batch: Batch) -> Iterator[Found]:
@@ -344,12 +365,24 @@ class OneOfRequired(Check):
 
 
 class CohesiveColumns(Check):
+    """The columns are all filled in, or all empty, on each row. A column
+    absent from the file is empty on every row: the others must be empty
+    too."""
+
     name = "cohesive-columns-value"
     others = "othercolumns"
     skip = None
     shows_value = False
+    missing: frozenset[str] = frozenset()  # the columns absent from the file
+
+    def applicable(self, batch_columns: set[str]) -> bool:
+        columns = self.columns
+        return all(c in self.schema.by_name for c in columns) and any(
+            c in batch_columns for c in columns
+        )
 
     def run(self, batch: Batch) -> Iterator[Found]:
+        self.missing = frozenset(c for c in self.columns if c not in batch.cols)
         # Fast path: every column empty on every row, or filled on every row.
         distincts = [set(_column(batch, n)) for n in self.columns]
         empties = [
@@ -368,13 +401,32 @@ class CohesiveColumns(Check):
         if not any(states) or all(states):
             return None
         filled = [n for n, s in zip(names, states, strict=False) if s]
-        empty = [n for n, s in zip(names, states, strict=False) if not s]
+        missing = [n for n in names if n in self.missing]
+        empty = [
+            n
+            for n, s in zip(names, states, strict=False)
+            if not s and n not in self.missing
+        ]
         filled_text = ngettext(
             "{columns} is filled in", "{columns} are filled in", len(filled)
         ).format(columns=", ".join(filled))
         empty_text = ngettext(
             "{columns} is empty", "{columns} are empty", len(empty)
         ).format(columns=", ".join(empty))
+        if missing:
+            missing_text = ngettext(
+                "{columns} is missing from the file",
+                "{columns} are missing from the file",
+                len(missing),
+            ).format(columns=", ".join(missing))
+            empty_text = (
+                # TRANSLATORS: "{empty} are empty and {missing} are missing…"
+                _("{empty} and {missing}").format(
+                    empty=empty_text, missing=missing_text
+                )
+                if empty
+                else missing_text
+            )
         return self.say(
             # TRANSLATORS: "{filled} is filled in", "{empty} are empty"
             _("On this row, {filled} but {empty}.").format(
@@ -443,11 +495,15 @@ class SumColumns(Check):
         if sum(addends) == total:
             return None
         detail = " + ".join(
-            f"{n} ({v})" for n, v in zip(parts, values[1:], strict=False)
+            f"{n} ({clip(v, QUOTE_LIMIT)})"
+            for n, v in zip(parts, values[1:], strict=False)
         )
         return self.say(
             _("{detail} = {sum}, but {total} is {value}.").format(
-                detail=detail, sum=sum(addends), total=total_name, value=values[0]
+                detail=detail,
+                sum=clip(str(sum(addends)), QUOTE_LIMIT),
+                total=total_name,
+                value=clip(values[0], QUOTE_LIMIT),
             )
         )
 
@@ -642,7 +698,7 @@ class DecimalPoint(Check):
         return self.say(
             _(
                 "The value {value} does not use the decimal point: write {fixed}."
-            ).format(value=quote(value), fixed=fixed)
+            ).format(value=quote(value), fixed=clip(fixed, QUOTE_LIMIT))
         )
 
 
@@ -696,7 +752,7 @@ class SameValuePerGroup(Check):
     def problem(self, pair: tuple[tuple[str, ...], str]) -> str | None:
         key, value = pair
         seen = self.groups.get(key)
-        group = " / ".join(key)
+        group = " / ".join(clip(k, QUOTE_LIMIT) for k in key)
         if seen:
             return self.say(
                 _(
@@ -745,7 +801,9 @@ class CadastreParcelCommune(Check):
                     _("The parcel {parcel} is not in the commune {communes}.").format(
                         parcel=quote(parcel),
                         # TRANSLATORS: joins the INSEE codes of the communes of a row
-                        communes=_(" nor ").join(sorted(communes)),
+                        communes=_(" nor ").join(
+                            clip(c, QUOTE_LIMIT) for c in sorted(communes)
+                        ),
                     )
                 )
         return None
@@ -776,7 +834,9 @@ class BalCleInterop(Check):
         code = insee.strip().lower()
         if code and code != ABSENT and parts[0] != code:
             problems.append(
-                _("it should start with the INSEE code {insee}").format(insee=insee)
+                _("it should start with the INSEE code {insee}").format(
+                    insee=clip(insee, QUOTE_LIMIT)
+                )
             )
         number_field = self.fields[2]
         number = number_field.parse(number_text) if number_field else None
@@ -788,7 +848,11 @@ class BalCleInterop(Check):
             )
         suffix = suffix_text.strip().lower() if suffix_text != ABSENT else ""
         if suffix and (len(parts) < 4 or parts[3] != suffix):
-            problems.append(_("it should end with _{suffix}").format(suffix=suffix))
+            problems.append(
+                _("it should end with _{suffix}").format(
+                    suffix=clip(suffix, QUOTE_LIMIT)
+                )
+            )
         if not problems:
             return None
         return self.say(
@@ -846,28 +910,35 @@ CHECKS: dict[str, type[Check]] = {
 
 # INSEE commune codes ---------------------------------------------------------
 
-# Columns that hold the INSEE code of a commune, by standard (with an
-# optional condition on another column of the row).
+# Columns that hold the INSEE code of a commune, by standard: ``when``, a
+# condition on another column of the row; ``prefix``, the code is the start
+# of the value (an identifier built on it); ``delegated``, the code may also
+# be that of a commune déléguée or associée; ``severity``: "warning" for a
+# plausibility check the standard itself does not make (the file stays
+# valid), "error" (default) for a code the standard asks to be a commune's.
 COMMUNE_CODE_COLUMNS: dict[str, list[dict[str, Any]]] = {
     "prenoms": [{"column": "COLL_INSEE"}],
-    "bal": [{"column": "commune_insee"}],
+    "bal": [
+        {"column": "commune_insee"},
+        {"column": "commune_deleguee_insee", "delegated": True, "severity": "warning"},
+    ],
     "decp-table": [
         {
             "column": "lieuExecution_code",
             "when": {"column": "lieuExecution_typeCode", "equals": "Code commune"},
         }
     ],
+    "equipements": [{"column": "EQUIP_UID", "prefix": 5, "severity": "warning"}],
 }
 
 
-@cache
-def commune_codes() -> frozenset[str]:
-    """Current INSEE codes of the communes (and of the municipal
-    arrondissements of Paris, Lyon and Marseille), from ``communes.txt``:
-    one line per two-character prefix, then the three-character ends."""
+def _codes(name: str) -> frozenset[str]:
+    """The INSEE codes of a list shipped with the engine (``communes.txt``,
+    ``communes_deleguees.txt``): one line per two-character prefix, then the
+    three-character ends."""
     text = (
         resources.files("ckanext.haute_garonne.validation")
-        .joinpath("communes.txt")
+        .joinpath(name)
         .read_text(encoding="utf-8")
     )
     codes: set[str] = set()
@@ -879,6 +950,20 @@ def commune_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
+@cache
+def commune_codes() -> frozenset[str]:
+    """Current INSEE codes of the communes (and of the municipal
+    arrondissements of Paris, Lyon and Marseille), from ``communes.txt``."""
+    return _codes("communes.txt")
+
+
+@cache
+def delegated_commune_codes() -> frozenset[str]:
+    """INSEE codes of the communes déléguées and associées, from
+    ``communes_deleguees.txt`` (see ``dev/build_communes.py``)."""
+    return _codes("communes_deleguees.txt")
+
+
 class CommuneCode(ValueCheck):
     name = "commune-insee-value"
     message = N_(
@@ -888,16 +973,150 @@ class CommuneCode(ValueCheck):
     )
 
     def __init__(self, params: dict[str, Any], schema: CompiledSchema) -> None:
-        super().__init__(params, _(self.message), schema)
+        super().__init__(
+            params,
+            _(self.message),
+            schema,
+            severity=params.get("severity", "error"),
+        )
+        self.prefix = int(params.get("prefix") or 0)
+        self.delegated = bool(params.get("delegated"))
 
     def problem(self, value: str) -> str | None:
-        if value in commune_codes():
+        code = value[: self.prefix] if self.prefix else value
+        if code in commune_codes():
             return None
+        if self.delegated:
+            if code in delegated_commune_codes():
+                return None
+            return self.say(
+                _(
+                    "{value} is the INSEE code of no current commune, nor of any "
+                    "commune déléguée or associée."
+                ).format(value=quote(value))
+            )
+        if self.prefix:
+            return self.say(
+                _(
+                    "The identifier {value} starts with {code}, which is the INSEE "
+                    "code of no current commune."
+                ).format(value=quote(value), code=quote(code))
+            )
         return self.say(
             _("{value} is not the INSEE code of any current commune.").format(
                 value=quote(value)
             )
         )
+
+
+# Coordinates ------------------------------------------------------------------
+
+# Columns of the coordinates in decimal degrees (WGS 84), by standard, and the
+# column whose first 5 characters are the INSEE code of the place's commune.
+COORDINATE_COLUMNS: dict[str, dict[str, str]] = {
+    "bal": {"lat": "lat", "long": "long", "insee": "commune_insee"},
+    "equipements": {"lat": "EQUIP_LAT", "long": "EQUIP_LONG", "insee": "EQUIP_UID"},
+}
+_DEGREES = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]+)?")
+
+
+def _degrees(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if _DEGREES.fullmatch(text) else None
+
+
+class Coordinates(Check):
+    """A plausibility check (a warning): the point lies in France, and in the
+    département of its commune when it has a box of its own (Haute-Garonne,
+    an overseas département); latitude and longitude swapped are recognised
+    (see ``territory``). A cell that failed its own check, or that is not
+    written in decimal degrees with a point, is left to the other checks."""
+
+    name = "coordinates-value"
+    needs_all = True
+    skip = "all"
+
+    def __init__(self, params: dict[str, Any], schema: CompiledSchema) -> None:
+        super().__init__(params, "", schema, severity="warning")
+        # The cell of the commune -> its only box (None: several boxes).
+        self._boxes: dict[str, territory.Box | None] = {}
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.params["lat"], self.params["long"]]
+
+    def _box(self, insee: str) -> territory.Box | None:
+        try:
+            return self._boxes[insee]
+        except KeyError:
+            pass
+        boxes = territory.expected_boxes(insee[:5] if insee != ABSENT else "")
+        box = boxes[0] if len(boxes) == 1 else None
+        if len(self._boxes) < CACHE_SIZE:
+            self._boxes[insee] = box
+        return box
+
+    def run(self, batch: Batch) -> Iterator[Found]:
+        # Every row has its own point: a point in its commune's box is
+        # accepted at once, any other is judged by ``problem``.
+        lat_name, long_name = self.columns
+        lats, longs = batch.cols[lat_name], batch.cols[long_name]
+        communes = _column(batch, self.params.get("insee", ""))
+        skipped = self.skipped(batch)
+        for i, (lat_text, long_text, insee) in enumerate(
+            zip(lats, longs, communes, strict=False)
+        ):
+            box = self._box(insee)
+            if box is not None:
+                try:
+                    lat, lon = float(lat_text), float(long_text)
+                except ValueError:
+                    pass
+                else:
+                    if box.south <= lat <= box.north and box.west <= lon <= box.east:
+                        continue
+            if i in skipped:
+                continue
+            message = self.problem((lat_text, long_text, insee))
+            if message:
+                yield i, lat_name, lat_text, message
+
+    def problem(self, key: tuple[str, str, str]) -> str | None:
+        lat_text, long_text, insee = key
+        lat, lon = _degrees(lat_text), _degrees(long_text)
+        if lat is None or lon is None:
+            return None
+        code = insee[:5] if insee != ABSENT else ""
+        found = territory.where(lat, lon, code)
+        if found is None:
+            return None
+        kind, box = found
+        lat_shown, long_shown = quote(lat_text), quote(long_text)
+        if kind == "swapped" and box is not None:
+            return _(
+                "The latitude {lat} and the longitude {long} seem swapped: "
+                "exchanged, they give a point {place}. Put the latitude in "
+                "{lat_column} and the longitude in {long_column}."
+            ).format(
+                lat=lat_shown,
+                long=long_shown,
+                place=_(box.place),
+                lat_column=self.columns[0],
+                long_column=self.columns[1],
+            )
+        if kind == "outside" and box is not None:
+            return _(
+                "The point of latitude {lat} and longitude {long} is not {place}, "
+                "where the commune {insee} is: check the coordinates (in decimal "
+                "degrees, WGS 84)."
+            ).format(
+                lat=lat_shown, long=long_shown, place=_(box.place), insee=quote(code)
+            )
+        return _(
+            "The point of latitude {lat} and longitude {long} is not in France "
+            "(neither in metropolitan France nor in an overseas département): "
+            "check the coordinates (in decimal degrees, WGS 84)."
+        ).format(lat=lat_shown, long=long_shown)
 
 
 def build_checks(
@@ -922,4 +1141,9 @@ def build_checks(
     for params in COMMUNE_CODE_COLUMNS.get(standard or "", []):
         if params["column"] in schema.by_name:
             checks.append(CommuneCode(params, schema))
+    coordinates = COORDINATE_COLUMNS.get(standard or "")
+    if coordinates and all(
+        coordinates[k] in schema.by_name for k in ("lat", "long", "insee")
+    ):
+        checks.append(Coordinates(coordinates, schema))
     return checks, unknown

@@ -19,7 +19,11 @@ constraints, and the groups of ``same-value-per-group`` (bounded).
 Decisions
 ---------
 - Columns are matched by name (see ``headers.py``); a required column that is
-  missing is reported once (``missing-header``), never on each row.
+  missing is reported once (``missing-header``), never on each row. A custom
+  check applies even when its columns are absent: a rule the header alone
+  breaks ("one of these columns is required", none of them is there) is
+  reported once, for the header (``Check.absent``); the others read an absent
+  column as empty on every row.
 - Row numbers are those a spreadsheet shows: header = 1, a multi-line cell
   stays one row, an empty line counts as a row (frictionless counts rows the
   same way).
@@ -63,6 +67,7 @@ from ckanext.haute_garonne.validation.i18n import language as _language
 from ckanext.haute_garonne.validation.json_schema import validate_json
 from ckanext.haute_garonne.validation.messages import (
     blank_row_message,
+    clip,
     constraint_message,
     extra_cell_message,
     missing_cell_message,
@@ -71,7 +76,7 @@ from ckanext.haute_garonne.validation.messages import (
     type_message,
     unique_message,
 )
-from ckanext.haute_garonne.validation.report import Collector, Report
+from ckanext.haute_garonne.validation.report import VALUE_LIMIT, Collector, Report
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +179,9 @@ def _validate(
         report.fatal = _("The file is too large to be checked.")
     except Exception:  # never raise on bad input: report it
         log.exception(
-            "validation of %r against %r failed", filename or source, standard
+            "validation of %r against %r failed",
+            clip(filename, VALUE_LIMIT) if filename else _describe_source(source),
+            standard,
         )
         report.fatal = _(
             "The file could not be checked because of an unexpected error of the "
@@ -190,6 +197,15 @@ def _validate(
     else:
         report.status, report.valid = "valid", True
     return report
+
+
+def _describe_source(source: Any) -> str:
+    """The source for a log line: a path, never the content of the file."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return f"<{len(source)} bytes>"
+    if isinstance(source, str):
+        return clip(source, VALUE_LIMIT)
+    return repr(type(source))
 
 
 def _standard_names() -> list[str]:
@@ -408,6 +424,11 @@ def _run_table(
     if any(p[0] == "header-mismatch" for p in match.problems):
         collector.hint("header-case")
     checks, _unknown = build_checks(schema, standard.name)
+    present = set(match.columns)
+    for check in checks:
+        absent = check.absent(present)
+        if absent:
+            collector.add(check.type, None, check.columns[0], None, absent)
     run = TableRun(
         schema,
         match.columns,

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import jsonschema
 
 from ckanext.haute_garonne.validation import read
+from ckanext.haute_garonne.validation.checks import CommuneCode, commune_codes
 from ckanext.haute_garonne.validation.hints import date_suggestion, siret_suggestion
 from ckanext.haute_garonne.validation.i18n import N_, _, ngettext
-from ckanext.haute_garonne.validation.messages import quote
+from ckanext.haute_garonne.validation.messages import QUOTE_LIMIT, clip, quote
 from ckanext.haute_garonne.validation.report import Collector
 
 _TYPE_WORDS = {
@@ -77,15 +80,17 @@ def _where(document: Any, path: list[Any]) -> str:
                 what = _("{item} (id {id})").format(item=what, id=quote(item["id"]))
         except (KeyError, IndexError, TypeError):
             pass
-        rest = "/".join(str(p) for p in path[3:])
+        rest = clip("/".join(str(p) for p in path[3:]), QUOTE_LIMIT)
         return f"{what}, {rest}" if rest else what
     if len(path) >= 2 and path[0] == "marches" and isinstance(path[1], int):
         what = _("the item no. {number} of {list}").format(
             number=path[1] + 1, list=quote("marches")
         )
-        rest = "/".join(str(p) for p in path[2:])
+        rest = clip("/".join(str(p) for p in path[2:]), QUOTE_LIMIT)
         return f"{what}, {rest}" if rest else what
-    return "/".join(str(p) for p in path) or _("the root of the document")
+    return clip("/".join(str(p) for p in path), QUOTE_LIMIT) or _(
+        "the root of the document"
+    )
 
 
 def _message(
@@ -295,6 +300,22 @@ def _message(
     ]
 
 
+class _HugeInteger(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__("integer too long")
+        self.digits = len(text.lstrip("-"))
+        self.start = text[:20] + "…"
+
+
+def _integer(text: str) -> int:
+    """A JSON integer; Python refuses to convert one of more than 4300 digits
+    (``sys.get_int_max_str_digits``): the document is refused, in words."""
+    try:
+        return int(text)
+    except ValueError:
+        raise _HugeInteger(text) from None
+
+
 def _load(opened: read.Opened, head: bytes) -> tuple[Any, str]:
     encoding = read.detect(head, len(head) < read.HEAD_SIZE)
     data = read.window(opened).read()[encoding.skip :]
@@ -305,7 +326,16 @@ def _load(opened: read.Opened, head: bytes) -> tuple[Any, str]:
         text = data.decode(read.WINDOWS_1252, errors="hg-latin1-fallback")
         name = "cp1252"
     try:
-        return json.loads(text.lstrip("\ufeff")), name
+        return json.loads(text.lstrip("\ufeff"), parse_int=_integer), name
+    except _HugeInteger as exc:
+        raise read.UnreadableFile(
+            _(
+                "The JSON document contains a whole number of {digits} digits "
+                "({start}), too long to be read: no information of the format "
+                "needs such a number. Correct it, or export the file again from "
+                "your software."
+            ).format(digits=exc.digits, start=quote(exc.start))
+        ) from None
     except json.JSONDecodeError as exc:
         raise read.UnreadableFile(
             _(
@@ -363,4 +393,56 @@ def validate_json(
         path = list(error.absolute_path)
         for type_, field, value, message in _message(error, document, path):
             collector.add(type_, None, field, value, message)
+    _check_commune_codes(document, collector)
     return encoding, _count(document)
+
+
+def _items(document: Any) -> Iterator[tuple[list[Any], dict[str, Any]]]:
+    """(path, object) of each contract and concession, in the 2.0 format
+    (lists under "marches") or the former 2019 one (a list "marches")."""
+    if not isinstance(document, dict):
+        return
+    marches = document.get("marches")
+    lists: list[tuple[list[str], Any]]
+    if isinstance(marches, list):
+        lists = [(["marches"], marches)]
+    elif isinstance(marches, dict):
+        lists = [(["marches", key], marches.get(key)) for key in _LISTS]
+    else:
+        return
+    for path, items in lists:
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield [*path, index], item
+
+
+def _check_commune_codes(document: Any, collector: Collector) -> None:
+    """A place of execution given as a commune code ("Code commune") must be
+    the INSEE code of a current commune: a warning, as the format only asks
+    for a text."""
+    known = commune_codes()
+    for path, item in _items(document):
+        place = item.get("lieuExecution")
+        if not isinstance(place, dict) or place.get("typeCode") != "Code commune":
+            continue
+        code = place.get("code")
+        if not isinstance(code, str) or code.strip() in known:
+            continue
+        where = _where(document, [*path, "lieuExecution", "code"])
+        collector.add(
+            "commune-insee-value-warning",
+            None,
+            "/".join(str(p) for p in [*path, "lieuExecution", "code"]),
+            code,
+            partial(_unknown_commune_message, code, where),
+        )
+
+
+def _unknown_commune_message(code: str, where: str) -> str:
+    return "{} {}".format(
+        _(
+            "The code {value} ({where}) is not the INSEE code of any current commune."
+        ).format(value=quote(code), where=where),
+        _(CommuneCode.message),
+    )

@@ -117,12 +117,21 @@ _TYPE_WORDS = {
 _OTHER_TYPE_WORD = N_("a valid value")
 
 
+ELLIPSIS = "…"
+QUOTE_LIMIT = 80
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at most, ending with "…" when cut:
+    how much of a value of the file a report may echo."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(ELLIPSIS))] + ELLIPSIS
+
+
 def quote(value: Any) -> str:
-    text = str(value)
-    if len(text) > 80:
-        text = text[:77] + "…"
     # TRANSLATORS: a value quoted in a message
-    return _("“{text}”").format(text=text)
+    return _("“{text}”").format(text=clip(str(value), QUOTE_LIMIT))
 
 
 def _human_date_format(fmt: str) -> str:
@@ -196,7 +205,7 @@ def _with_suggestion(message: str, suggestion: str | None) -> str:
     if suggestion:
         # TRANSLATORS: {message} is a whole sentence, {suggestion} a corrected value
         return _("{message} Write instead: {suggestion}.").format(
-            message=message, suggestion=suggestion
+            message=message, suggestion=clip(suggestion, QUOTE_LIMIT)
         )
     return message
 

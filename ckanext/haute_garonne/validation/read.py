@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
@@ -751,4 +752,32 @@ def ods_rows(opened: Opened) -> Iterator[list[str]]:
 
 
 def csv_records(text: io.TextIOBase, delimiter: str) -> Iterator[list[str]]:
-    return csv.reader(text, delimiter=delimiter)
+    # The limit is process-wide state that other libraries (frictionless)
+    # raise: set ours again for each file.
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    return csv.reader(_without_nul(text), delimiter=delimiter)
+
+
+def _without_nul(text: io.TextIOBase) -> Iterator[str]:
+    """The lines of a text, refused at the first NUL character: a text file
+    never holds one (the first 64 kB are checked by ``sniff_format``; this
+    checks the rest, and the UTF-16 files, whose NUL bytes are legitimate
+    until decoded). Lines are read and checked by blocks of about 64 kB, so
+    that the check costs nothing per line."""
+    return chain.from_iterable(_checked_blocks(text))
+
+
+def _checked_blocks(text: io.TextIOBase) -> Iterator[list[str]]:
+    seen = 0
+    while lines := text.readlines(HEAD_SIZE):
+        if "\x00" in "".join(lines):
+            index = next(i for i, line in enumerate(lines) if "\x00" in line)
+            raise _unreadable(
+                _(
+                    "The file contains a NUL character (byte 0) on line {line}: a "
+                    "text file never holds one, so the file is damaged or is not "
+                    "a text file."
+                ).format(line=seen + index + 1)
+            )
+        seen += len(lines)
+        yield lines

@@ -17,6 +17,13 @@ do not make a file invalid:
   standard, that the official examples themselves do not follow).
 
 Every other type is an error.
+
+What a report echoes of the file is bounded, whatever the file holds: the
+collector cuts the ``field`` and ``value`` of each error to ``VALUE_LIMIT``
+characters, and each message, hint and fatal message to ``MESSAGE_LIMIT``
+(an ellipsis "…" ends a cut text; the messages quote values cut shorter
+still, see ``messages.quote``). With at most ``max_errors`` errors kept and
+one hint per key, the size of a report is bounded too.
 """
 
 from __future__ import annotations
@@ -27,6 +34,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.haute_garonne.validation.hints import hint_text
+from ckanext.haute_garonne.validation.messages import clip
+
+# The longest text of the file a report echoes (a cell, a column name, a JSON
+# path), and the longest message (see the module's docstring).
+VALUE_LIMIT = 200
+MESSAGE_LIMIT = 1500
 
 WARNING_TYPES = frozenset(
     {
@@ -144,7 +157,15 @@ class Collector:
         self.counts[type_] += 1
         if len(self.errors) < self.max_errors:
             text = message() if callable(message) else message
-            self.errors.append(Error(type_, row, field, value, text))
+            self.errors.append(
+                Error(
+                    type_,
+                    row,
+                    None if field is None else clip(field, VALUE_LIMIT),
+                    None if value is None else clip(value, VALUE_LIMIT),
+                    clip(text, MESSAGE_LIMIT),
+                )
+            )
 
     def count_only(self, types: list[str]) -> None:
         self.counts.update(types)
@@ -153,7 +174,9 @@ class Collector:
         """Add a hint once; without ``text``, the standard hint of ``key``
         (``hints.HINTS``), translated only when it is new."""
         if key not in self.hints:
-            self.hints[key] = hint_text(key) if text is None else text
+            self.hints[key] = (
+                hint_text(key) if text is None else clip(text, MESSAGE_LIMIT)
+            )
 
     def has_hint(self, key: str) -> bool:
         return key in self.hints
@@ -166,4 +189,6 @@ class Collector:
         report.error_counts = dict(sorted(self.counts.items()))
         report.truncated = sum(self.counts.values()) > len(self.errors)
         report.hints = list(self.hints.values())
+        if report.fatal:
+            report.fatal = clip(report.fatal, MESSAGE_LIMIT)
         return report

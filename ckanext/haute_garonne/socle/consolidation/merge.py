@@ -20,14 +20,32 @@ Memory holds one row at a time, whatever the number and size of the files.
 A source that fails half-way is cut back out of both files (they are
 truncated to where it started), so a file contributes all its rows or none.
 
-Spreadsheet formulas: a text cell that starts with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return would run as a formula when the file is
-opened in a spreadsheet (CSV injection). Such a cell gets a leading
-apostrophe (``'=1+1``), which spreadsheets show as text, unless it is a
-number (``-12.5``, ``+33``) or a column of a typed field (numbers, dates,
-booleans are never formulas). The standard's constraints are kept: when the
-apostrophe would break a pattern or a length limit of the field, the value
-is left as is, since the standard's rule already limits what it may hold.
+Spreadsheet formulas (CSV injection): a text cell a spreadsheet would run
+as a formula never leaves the portal as it is (``neutralise``). Such a cell
+starts with ``=``, ``+``, ``-`` or ``@`` (or their full-width and small
+forms, which some spreadsheets fold), a tab or a carriage return, possibly
+after spaces and invisible characters a spreadsheet may trim (`` =1+1``,
+``\u200b@SUM(A1)``). It is left alone when it is a number (``-12.5``,
+``+33``), or a valid value of a typed field (numbers, dates, booleans are
+never formulas); otherwise it becomes the first of these that the field's
+rule accepts (pattern, length…), so that the consolidated file still
+validates:
+
+1. the value behind an apostrophe, which spreadsheets show as text
+   (``'=1+1``): nothing is lost;
+2. the apostrophe *instead of* the first character (``'aaa…`` for
+   ``=aaa…``), for a value at the maximum length of its field: the length
+   stays the same, and only the character that made it a formula is lost;
+3. the value without its formula start (``Roques`` for ``-Roques``), for a
+   pattern that refuses apostrophes;
+4. if the field's rule refuses all three, the value behind an apostrophe all
+   the same: safety comes first (no field of our standards gets there).
+
+Quoting: every text cell is written between double quotes, so that a ``;``
+or a ``,`` inside a value cannot split it, whatever separator the
+spreadsheet assumes (French Excel splits on ``;`` even in a comma-separated
+file); numbers are written bare, so that they stay numbers
+(``QuotedWriter``). The header row is written as the standard spells it.
 """
 
 from __future__ import annotations
@@ -35,7 +53,8 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Callable, Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -52,6 +71,7 @@ from ckanext.haute_garonne.validation.headers import match_header
 __all__ = [
     "PROVENANCE_COLUMNS",
     "Merged",
+    "QuotedWriter",
     "SourceFailed",
     "merge",
     "neutralise",
@@ -65,7 +85,12 @@ PROVENANCE_COLUMNS = (
     "source_date",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FOLDED_STARTS = frozenset("=+-@")  # after NFKC: "\uff1d" (full-width =) is "="
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+# A number written bare in a CSV file: no separator, quote or space inside.
+_BARE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+TEXT_TYPES = ("string", "any")
+NUMBER_TYPES = ("integer", "number", "year")
 _UTF8_THEN_1252 = "hg-utf8-cp1252-fallback"
 
 
@@ -93,19 +118,93 @@ class Merged:
     neutralised: int = 0
 
 
+def _ignorable(char: str) -> bool:
+    """A character a spreadsheet may trim or not show before a formula."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _formula_start(value: str) -> int | None:
+    """Where the formula a spreadsheet would see in the value starts (see
+    the module's docstring); None when it would see none."""
+    for index, char in enumerate(value):
+        if char in "\t\r":
+            return index
+        if char.isalnum() or char == "'":
+            return None
+        if _ignorable(char):
+            continue
+        return (
+            index if unicodedata.normalize("NFKC", char)[:1] in _FOLDED_STARTS else None
+        )
+    return None
+
+
+def _without_formula_start(value: str) -> str:
+    index = 0
+    while index < len(value) and (
+        _ignorable(value[index]) or _formula_start(value[index]) == 0
+    ):
+        index += 1
+    return value[index:]
+
+
 def neutralise(value: str, field: CompiledField | None = None) -> str | None:
-    """The value with a leading apostrophe when a spreadsheet would run it as
-    a formula; None when it is safe as it is (see the module docstring)."""
-    if not value or not value.startswith(FORMULA_STARTS):
+    """The value made safe when a spreadsheet would run it as a formula;
+    None when it is safe as it is (see the module's docstring)."""
+    if not value or value[0].isalnum():
+        return None  # the usual case, decided at once
+    if _formula_start(value) is None:
         return None
-    if field is not None and field.type != "string":
+    if (
+        field is not None
+        and field.type not in TEXT_TYPES
+        and (field.check is None or field.check(value) is None)
+    ):
+        return None  # a valid number, date or boolean is no formula
+    if _NUMBER.fullmatch(value.strip()):
         return None
-    if _NUMBER.fullmatch(value):
-        return None
-    safe = "'" + value
-    if field is not None and field.check is not None and field.check(safe):
-        return None  # the standard would refuse it: its rule limits the value
-    return safe
+    candidates = ["'" + value]
+    if field is not None and field.check is not None:
+        candidates += ["'" + value[1:], _without_formula_start(value)]
+        for candidate in candidates:
+            if field.check(candidate) is None and _formula_start(candidate) is None:
+                return candidate
+    return candidates[0]
+
+
+class QuotedWriter:
+    """Writes CSV rows a spreadsheet reads safely: each text cell between
+    double quotes, numbers bare (ints and floats, and in the ``numbers``
+    columns the texts written as a number), empty cells empty. It does not
+    neutralise formulas: the caller does (``neutralise``)."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        delimiter: str = ",",
+        numbers: Collection[int] = (),
+        lineterminator: str = "\r\n",
+    ) -> None:
+        self.out = out
+        self.delimiter = delimiter
+        self.numbers = frozenset(numbers)
+        self.lineterminator = lineterminator
+
+    def _cell(self, index: int, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        text = str(value)
+        if index in self.numbers and _BARE_NUMBER.fullmatch(text):
+            return text
+        return '"' + text.replace('"', '""') + '"'
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self.out.write(
+            self.delimiter.join(self._cell(i, v) for i, v in enumerate(row))
+            + self.lineterminator
+        )
 
 
 def _records(
@@ -162,10 +261,14 @@ def merge(
     """
     schema = compiled(version.path)
     names = [f.name for f in schema.fields]
-    data = csv.writer(data_out, delimiter=schema.delimiter)
-    provenance = csv.writer(provenance_out, delimiter=schema.delimiter)
-    data.writerow(names)
-    provenance.writerow([*names, *PROVENANCE_COLUMNS])
+    numbers = {i for i, f in enumerate(schema.fields) if f.type in NUMBER_TYPES}
+    data = QuotedWriter(data_out, schema.delimiter, numbers)
+    provenance = QuotedWriter(provenance_out, schema.delimiter, numbers)
+    header = csv.writer(data_out, delimiter=schema.delimiter, lineterminator="\r\n")
+    header.writerow(names)
+    csv.writer(
+        provenance_out, delimiter=schema.delimiter, lineterminator="\r\n"
+    ).writerow([*names, *PROVENANCE_COLUMNS])
     merged = Merged()
     for source in sources:
         try:
@@ -187,8 +290,8 @@ def merge(
 def _merge_one(
     source: ConsolidationSource,
     schema: CompiledSchema,
-    data: Any,
-    provenance: Any,
+    data: QuotedWriter,
+    provenance: QuotedWriter,
 ) -> tuple[int, int]:
     rows = neutralised = 0
     origin = [

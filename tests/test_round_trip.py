@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_form import submit
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import FileStorage
 
 from ckan.tests.helpers import call_action
-
-from browser_form import submit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests/data"
@@ -163,7 +162,10 @@ def test_saving_a_collectivite_form_unchanged_changes_nothing(
     before = call_action("organization_show", id=org["id"])
     assert before["open_data_obligation"] is True
     response = submit(
-        app, "/organization/edit/roques", "form[data-module=basic-form]", sysadmin_headers
+        app,
+        "/organization/edit/roques",
+        "form[data-module=basic-form]",
+        sysadmin_headers,
     )
     assert response.status_code == 302, _errors(response)
     after = call_action("organization_show", id=org["id"])

@@ -134,25 +134,31 @@ def portal(activity_db, roques, editor, make_collectivite) -> dict[str, Any]:
     """Roques with an editor, a subventions dataset with a valid file and a
     refused one, edited once (for the activity stream); an administrator."""
     admin = factories.Sysadmin(about="Administrateur du portail.")
-    as_admin = {"user": admin["name"]}
-    as_editor = {"user": editor["name"]}
+
+    # A fresh context for each call: CKAN keeps the objects of a call in it.
+    def as_admin() -> dict[str, str]:
+        return {"user": admin["name"]}
+
+    def as_editor() -> dict[str, str]:
+        return {"user": editor["name"]}
+
     sicoval = make_collectivite(
         name="sicoval",
         title="Sicoval",
         kind="communaute_agglomeration",
         description="La communauté d'agglomération du Sicoval.",
     )
-    call_action("user_patch", as_admin, id=editor["id"], about="Éditeur de Roques.")
+    call_action("user_patch", as_admin(), id=editor["id"], about="Éditeur de Roques.")
     call_action(
         "organization_patch",
-        as_admin,
+        as_admin(),
         id=roques["id"],
         epci_siren=sicoval["siren"],
         description="La commune de Roques et ses données publiques.",
     )
     dataset = call_action(
         "package_create",
-        as_editor,
+        as_editor(),
         type="subventions",
         name="subventions-roques",
         title="Subventions de Roques",
@@ -166,14 +172,14 @@ def portal(activity_db, roques, editor, make_collectivite) -> dict[str, Any]:
     invalid = _upload(editor["name"], dataset, INVALID, "subventions-a-corriger.csv")
     call_action(
         "package_patch",
-        as_editor,
+        as_editor(),
         id=dataset["id"],
         title="Subventions accordées par Roques",
     )
     # A first upload refused leaves a draft: its page shows its state.
     call_action(
         "package_create",
-        as_editor,
+        as_editor(),
         type="subventions",
         name="brouillon-roques",
         title="Subventions 2026 de Roques",

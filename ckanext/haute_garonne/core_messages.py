@@ -381,6 +381,37 @@ MESSAGES = (
     N_("Your profile lets other CKAN users know about who you are and what you do."),
     N_("A resource can be any file or link to a file containing useful data."),
     N_("Manage resource: {name}"),
+    N_(
+        "Set maintainer of {pkg_link} to {new_maintainer} (previously {old_maintainer})"
+    ),
+    N_("Set maintainer of {pkg_link} to {new_maintainer}"),
+    N_("Removed maintainer from {pkg_link}"),
+    N_(
+        'Set maintainer email of <a href="%(pkg_link)s">%(title)s</a> to <a href="mailto:%(new_maintainer_email)s">%(new_maintainer_email)s</a> (previously <a href="mailto:%(old_maintainer_email)s">%(old_maintainer_email)s</a>).'
+    ),
+    N_(
+        'Set maintainer email of <a href="%(pkg_link)s">%(title)s</a> to <a href="mailto:%(new_maintainer_email)s">%(new_maintainer_email)s</a>.'
+    ),
+    N_('Removed maintainer email from <a href="%(pkg_link)s">%(title)s</a>.'),
+    N_(
+        'Updated description of {group_link} from <br class="line-height2"><blockquote>{old_description}</blockquote> to <br class="line-height2"><blockquote>{new_description}</blockquote>'
+    ),
+    N_(
+        'Updated description of {group_link} to <br class="line-height2"><blockquote>{new_description}</blockquote>'
+    ),
+    N_("Removed description from {group_link}"),
+    N_(
+        'Changed the image URL of <a href="%(group_link)s">%(title)s</a> from <a href="%(old_url)s">%(old_url)s</a> to <a href="%(new_url)s">%(new_url)s</a>.'
+    ),
+    N_('Removed the image URL from <a href="%(group_link)s">%(title)s</a>.'),
+    N_(
+        'Changed the image URL of <a href="%(group_link)s">%(title)s</a> to <a href="%(new_url)s">%(new_url)s</a>.'
+    ),
+    N_(
+        '<p>As a sysadmin user you have full control over this CKAN instance. Proceed with care!</p> <p>For guidance on using sysadmin features, see the CKAN  <a href="%(docs_url)s" target="_blank" rel="noreferrer">sysadmin guide</a></p>'
+    ),
+    N_("There is no description for this dataset"),
+    N_("Actions"),
 )
 
 PLURALS = (

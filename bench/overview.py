@@ -275,6 +275,7 @@ def bench_overview(datasets: int, runs: int) -> list[str]:
         "overview CSV /socle-commun.csv": "/socle-commun.csv",
         "overview, filtered (kind=commune&state=late)": "/socle-commun?kind=commune&state=late",
         "one collectivité's detail": "/socle-commun/roques",
+        "home page / (key figures kept)": "/",
     }
     best = {}
     for label, url in pages.items():
@@ -285,6 +286,22 @@ def bench_overview(datasets: int, runs: int) -> list[str]:
             times.append(time.perf_counter() - started)
             assert response.status_code == 200, (url, response.status_code)
         best[label] = min(times)
+    # The home page's key figures: computed (a change), or only checked.
+    import datetime as dt
+
+    from ckanext.haute_garonne.socle import figures
+
+    with app._wsgi_app.test_request_context():
+        for label, step in (
+            ("home figures computed (after a change)", figures.compute),
+            ("home figures checked (fingerprint only)", figures.fingerprint),
+        ):
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                step(dt.date.today())
+                times.append(time.perf_counter() - started)
+            best[label] = min(times)
     base = best["CKAN's /dataset/ (baseline)"]
     lines = [
         f"Portal: 603 collectivités, {datasets} SCDL datasets; best of {runs} runs",

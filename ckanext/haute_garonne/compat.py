@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from sqlalchemy import text
+
 from ckan import model
 
-__all__ = ["groups_with_extra", "organization_extras"]
+__all__ = ["groups_with_extra", "organization_extras", "organizations_digest"]
 
 _TABLE = getattr(model, "GroupExtra", None)
 
@@ -52,3 +54,24 @@ def groups_with_extra(key: str, value: str) -> list[tuple[str, str]]:
         .filter(model.Group.is_organization.is_(True))
         .all()
     )
+
+
+def organizations_digest() -> str:
+    """A digest of every organisation's id, name, state and extras (one
+    query): it changes whenever any of them does."""
+    if _TABLE is None:
+        sql = (
+            "SELECT count(*) || md5(coalesce(string_agg(id || name || state "
+            "|| coalesce(extras::text, ''), ',' ORDER BY id), '')) "
+            'FROM "group" WHERE is_organization'
+        )
+    else:
+        sql = (
+            "SELECT count(*) || md5(coalesce(string_agg(g.id || g.name || g.state "
+            "|| coalesce(e.extras, ''), ',' ORDER BY g.id), '')) "
+            'FROM "group" g LEFT JOIN (SELECT group_id, string_agg(key || '
+            "'=' || coalesce(value, '') || state, ',' ORDER BY key) AS extras "
+            "FROM group_extra GROUP BY group_id) e ON e.group_id = g.id "
+            "WHERE g.is_organization"
+        )
+    return str(model.Session.execute(text(sql)).scalar())

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import ckan.plugins.toolkit as tk
 
+# CKAN's own default for ckan.site_logo, and the portal's, which replaces it
+# unless the site sets another logo.
+CKAN_DEFAULT_LOGO = "/base/images/ckan-logo.png"
+PORTAL_LOGO = "/haute_garonne/logo-portail.svg"
+
 
 def department_name() -> str:
     return tk.config["ckanext.haute_garonne.department_name"]

@@ -3,10 +3,14 @@ domain packages."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 import flask
+import pytz
+from babel.dates import get_datetime_format
+from flask_babel import format_date, format_time, get_locale
 
 import ckan.plugins.toolkit as tk
 
@@ -14,6 +18,7 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.collectivites import directory, lookup, theming
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.model import ResourceValidation
+from ckanext.haute_garonne.socle import figures
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import DatasetType, SchemaVersion
@@ -167,9 +172,76 @@ def humanize_entity_type(
     return None
 
 
+@tk.chained_helper
+def render_datetime(
+    next_helper: Any,
+    datetime_: Any,
+    date_format: str | None = None,
+    with_hours: bool = False,
+    with_seconds: bool = False,
+) -> str:
+    """Dates with hours in the order of the language: "3 décembre 2026 à
+    08:55", where CKAN writes "décembre 3, 2026, 08:55 (TU)" with an English
+    pattern. Dates without hours are already CKAN's localised long dates.
+    (Named after core's helper, which it chains.)"""
+    if not with_hours or with_seconds or date_format:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    return _date_and_time(datetime_) or next_helper(
+        datetime_, date_format, with_hours, with_seconds
+    )
+
+
+def _date_and_time(value: Any) -> str:
+    """A date and time in the display timezone, as the current language
+    writes them (its long date, short time and their joining pattern)."""
+    if isinstance(value, str):
+        try:
+            value = tk.h.date_str_to_datetime(value)
+        except (TypeError, ValueError):
+            return ""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=pytz.utc)
+    value = value.astimezone(tk.h.get_display_timezone())
+    pattern = str(get_datetime_format("long", locale=get_locale())).replace("'", "")
+    return pattern.replace("{1}", format_date(value, "long", rebase=False)).replace(
+        "{0}", format_time(value, "short", rebase=False)
+    )
+
+
 def haute_garonne_dataset_type_names() -> list[str]:
     """Names of the SCDL dataset types."""
     return [t.name for t in registry.DATASET_TYPES]
+
+
+# The activity stream's filter shows its types as stored ("new package").
+ACTIVITY_TYPE_LABELS = {
+    "new package": N_("New dataset"),
+    "changed package": N_("Dataset changed"),
+    "deleted package": N_("Dataset deleted"),
+    "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("New resource view"),
+    "changed resource view": N_("Resource view changed"),
+    "deleted resource view": N_("Resource view deleted"),
+    "new user": N_("New user"),
+    "changed user": N_("User changed"),
+    "follow user": N_("User followed"),
+    "new group": N_("New group"),
+    "changed group": N_("Group changed"),
+    "deleted group": N_("Group deleted"),
+    "follow group": N_("Group followed"),
+    "new organization": N_("New local authority"),
+    "changed organization": N_("Local authority changed"),
+    "deleted organization": N_("Local authority deleted"),
+    "follow organization": N_("Local authority followed"),
+}
+
+
+def haute_garonne_activity_type_label(activity_type: str) -> str:
+    """An activity type in words ("Jeu de données modifié")."""
+    label = ACTIVITY_TYPE_LABELS.get(activity_type)
+    return tk._(label) if label else activity_type
 
 
 def haute_garonne_kind_label(kind: str | None) -> str:
@@ -231,6 +303,11 @@ def haute_garonne_home_collectivites(limit: int = 12) -> list[dict[str, Any]]:
     return [c for c in directory.list_collectivites(sort="datasets") if c["datasets"]][
         :limit
     ]
+
+
+def haute_garonne_home_figures() -> Any:
+    """The portal's key figures for the home page (socle.figures.Figures)."""
+    return figures.home_figures()
 
 
 def haute_garonne_safe_url(value: Any) -> str | None:

@@ -57,3 +57,8 @@ class HauteGaronnePlugin(
         ]
         config_["ckan.upload.group.types"] = ["image"]
         tk.add_resource("assets", "haute_garonne")
+        tk.add_public_directory(config_, "public")
+        # The portal's logo, unless the site chose its own (CKAN's site
+        # settings: ckan.site_logo, or the sysadmin's configuration page).
+        if config_.get("ckan.site_logo") == config.CKAN_DEFAULT_LOGO:
+            config_["ckan.site_logo"] = config.PORTAL_LOGO

@@ -207,7 +207,7 @@ def test_the_form_refuses_a_missing_description_in_french(app, editor, roques):
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     errors = " ".join(page.select_one(".error-explanation").get_text(" ").split())
     assert "Le formulaire contient des entrées invalides" in errors
-    assert "Description: Valeur manquante" in errors
+    assert "Description : Valeur manquante" in errors
     assert (
         call_action("package_search", include_private=True, include_drafts=True)[
             "count"

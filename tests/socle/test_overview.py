@@ -171,3 +171,17 @@ def test_the_detail_page_says_how_to_fix(app, territory):
     late = BeautifulSoup(app.get("/socle-commun/sicoval").body, "html.parser")
     assert "Aucun nouveau fichier depuis" in late.get_text()
     assert app.get("/socle-commun/inconnue").status_code == 404
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_detail_page_shows_who_is_logged_in(app, editor):
+    page = BeautifulSoup(
+        app.get("/socle-commun/roques", headers=editor["headers"]).body,
+        "html.parser",
+    )
+    assert page.select_one(".account.authed") is not None
+    assert (
+        page.select_one(".account .username").get_text(strip=True)
+        == (editor["fullname"])
+    )
+    assert page.select_one("h1").get_text(strip=True) == "Roques"

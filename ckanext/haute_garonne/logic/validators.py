@@ -39,6 +39,7 @@ __all__ = [
     "haute_garonne_insee_codes",
     "haute_garonne_iso_datetime",
     "haute_garonne_license",
+    "haute_garonne_newlines",
     "haute_garonne_open_data_obligation",
     "haute_garonne_plain_text",
     "haute_garonne_resource_scdl_standard",
@@ -87,6 +88,14 @@ def haute_garonne_license(value: Any, context: Context) -> Any:
                 licence=value, choices=", ".join(sorted(known))
             )
         )
+    return value
+
+
+def haute_garonne_newlines(value: Any, context: Context) -> Any:
+    """Line breaks stored as LF: browsers send a text area's as CRLF, so a
+    form saved unchanged would otherwise change every multi-line text."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 

@@ -60,6 +60,11 @@ from ckanext.haute_garonne.validation.headers import column_letter, match_header
 from ckanext.haute_garonne.validation.hints import diagnose
 from ckanext.haute_garonne.validation.i18n import _
 from ckanext.haute_garonne.validation.i18n import language as _language
+from ckanext.haute_garonne.validation.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    out_of_memory_message,
+)
 from ckanext.haute_garonne.validation.messages import (
     blank_row_message,
     constraint_message,
@@ -95,6 +100,7 @@ def validate(
     filename: str | None = None,
     max_errors: int = 1000,
     language: str | None = None,
+    limits: Limits | None = None,
 ) -> Report:
     """Check a file against a standard of the registry.
 
@@ -106,9 +112,15 @@ def validate(
 
     The messages and hints are in ``language`` ("fr", "en"…); None keeps the
     current one (``i18n.language``), French by default.
+
+    ``limits`` bounds what a workbook may expand to once decompressed
+    (``limits.Limits``; None: the defaults). Run it in a child process with
+    ``sandbox.validate`` to bound its memory and time as well.
     """
     with _language(language):
-        return _validate(source, standard, version, filename, max_errors)
+        return _validate(
+            source, standard, version, filename, max_errors, limits or DEFAULT_LIMITS
+        )
 
 
 def _validate(
@@ -117,6 +129,7 @@ def _validate(
     version: str | None,
     filename: str | None,
     max_errors: int,
+    limits: Limits,
 ) -> Report:
     report = Report()
     collector = Collector(max_errors)
@@ -138,7 +151,7 @@ def _validate(
             _describe(report, chosen)
         with read.open_source(source, filename) as opened:
             head = read.read_head(opened)
-            file_format = read.sniff_format(opened, head)
+            file_format = read.sniff_format(opened, head, limits)
             report.format = file_format
             if found.kind == "json":
                 if file_format != "json":
@@ -166,12 +179,12 @@ def _validate(
                         )
                     )
                 _validate_table(
-                    opened, head, file_format, found, chosen, report, collector
+                    opened, head, file_format, found, chosen, report, collector, limits
                 )
     except (Fatal, read.UnreadableFile) as exc:
         report.fatal = str(exc)
     except MemoryError:
-        report.fatal = _("The file is too large to be checked.")
+        report.fatal = out_of_memory_message()
     except Exception:  # never raise on bad input: report it
         log.exception(
             "validation of %r against %r failed", filename or source, standard
@@ -246,13 +259,16 @@ def _validate_table(
     chosen: SchemaVersion | None,
     report: Report,
     collector: Collector,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> None:
     expected_delimiter = (
         load_descriptor((chosen or standard.latest).path).get("dialect") or {}
     ).get("delimiter", ",")
     if file_format in SPREADSHEET_FORMATS:
         records = (
-            read.xlsx_rows(opened) if file_format == "xlsx" else read.ods_rows(opened)
+            read.xlsx_rows(opened, limits)
+            if file_format == "xlsx"
+            else read.ods_rows(opened, limits)
         )
         _run_table(records, file_format, standard, chosen, report, collector)
         return

@@ -139,18 +139,34 @@ def standard_of(
     return version, chosen
 
 
-def run(fetched: Fetched, version: SchemaVersion, chosen: bool) -> dict[str, Any]:
-    """Validate a fetched file; the report as a dict."""
-    from ckanext.haute_garonne.validation import validate
+# A file is checked in a child process bounded in memory and time
+# (validation/sandbox.py), so that no file can make the web process or a
+# worker grow or hang.
+VALIDATION_MEMORY = 1024 * 1024 * 1024  # bytes the child may add
+REQUEST_SECONDS = 8.0  # within a web request; beyond, a background job checks it
+JOB_SECONDS = 600.0  # within a background job; beyond, the file is refused
 
-    report = validate(
+
+def run(
+    fetched: Fetched, version: SchemaVersion, chosen: bool, *, in_request: bool = False
+) -> dict[str, Any] | None:
+    """Validate a fetched file; the report as a dict. In a web request
+    (``in_request``), None when the check takes longer than
+    ``REQUEST_SECONDS``: the caller hands the file over to a background job."""
+    from ckanext.haute_garonne.validation import sandbox
+
+    outcome = sandbox.run(
         fetched.path,
         version.standard,
         version.version if chosen else None,
         filename=fetched.filename,
         max_errors=config.validation_max_errors(),
+        memory=VALIDATION_MEMORY,
+        seconds=REQUEST_SECONDS if in_request else JOB_SECONDS,
     )
-    return report.to_dict()
+    if in_request and outcome.limit == sandbox.TIME_LIMIT:
+        return None
+    return outcome.report.to_dict()
 
 
 def error_count(report: dict[str, Any]) -> int:

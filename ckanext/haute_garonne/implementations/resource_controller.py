@@ -100,7 +100,9 @@ def check_file(
             if known and known.report and known.version == version.version:
                 report = known.report  # the same file: no second run
             else:
-                report = reports.run(fetched, version, chosen)
+                report = reports.run(fetched, version, chosen, in_request=True)
+                if report is None:  # too long to check within the request
+                    return (None, version, PENDING)
     except reports.FetchError as e:
         raise tk.ValidationError(
             {"url": [str(e)]}, error_summary={tk._("File"): str(e)}

@@ -295,6 +295,15 @@ TOO_LARGE_FILES = {
         None,
         "la ligne 2 a plus de 16\u202f384 colonnes",
     ),
+    # Rows of 16,384 cells from a few bytes each: never held together.
+    "xlsx-wide-rows": (
+        xlsx(
+            HEADER_XLSX
+            + '<row><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>' * 1000
+        ),
+        None,
+        "plus de 10\u202f000\u202f000 cellules",
+    ),
     "xlsx-cells": (
         xlsx(HEADER_XLSX + xlsx_row(ROW) * 10),
         Limits(cells=100),

@@ -4,7 +4,8 @@ Pure module: no CKAN import.
 
 How a table is checked
 ----------------------
-Rows are read in batches of ``BATCH_SIZE`` and checked **column by column**:
+Rows are read in batches of ``BATCH_SIZE`` rows (fewer when rows are wide:
+a batch holds about ``BATCH_CELLS`` cells) and checked **column by column**:
 for each column the batch's distinct values are computed (``set``), the
 values already known to be right or wrong are looked up in two bounded
 per-field caches, and only new values go through the compiled checker
@@ -80,6 +81,8 @@ from ckanext.haute_garonne.validation.report import Collector, Report
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2048
+BATCH_CELLS = 2048 * 64  # a batch of rows of 16,384 cells holds 8 of them
+_SLICE = 64  # rows taken at a time while a batch is filled
 CACHE_SIZE = 8192  # values remembered per field, right and wrong each
 HINT_LIMIT = 50_000  # errors examined for hints
 SPREADSHEET_FORMATS = ("xlsx", "ods")
@@ -456,6 +459,21 @@ def _csv_error_message(row: int, exc: csv.Error) -> str:
 _MISS = object()
 
 
+def _next_batch(records: Iterator[list[str]]) -> list[list[str]]:
+    """Up to BATCH_SIZE records, and about BATCH_CELLS cells at most."""
+    batch: list[list[str]] = []
+    cells = 0
+    while len(batch) < BATCH_SIZE:
+        rows = list(islice(records, _SLICE))
+        if not rows:
+            break
+        batch.extend(rows)
+        cells += sum(map(len, rows))
+        if cells >= BATCH_CELLS:
+            break
+    return batch
+
+
 class TableRun:
     """The checks of one table, fed with batches of records."""
 
@@ -503,7 +521,7 @@ class TableRun:
     def feed(self, records: Iterator[list[str]]) -> None:
         first = self.header_row + 1
         while True:
-            batch = list(islice(records, BATCH_SIZE))
+            batch = _next_batch(records)
             if not batch:
                 return
             self.rows += len(batch)

@@ -10,7 +10,7 @@ sizes, and this module parses them:
   no tag, with its attributes, may be longer than ``Limits.xml_token``;
 - by event handlers that keep only the current row (and, for an XLSX, the
   table of the texts its cells share, whose size is bounded), and hand rows
-  over after each chunk of 64 kB of XML;
+  over after each 4 kB of XML;
 - counting, while rows are read, what the sheet expands to once its
   repetitions are applied (``Limits``: rows, columns, cells, cells made by
   repetition, characters of a cell), and stopping at the first limit with
@@ -69,6 +69,7 @@ Rows = Iterator[tuple[list[str], int]]
 XML_ERRORS = (expat.ExpatError, ValueError, IndexError, KeyError, TypeError)
 
 _QUOTED = 40  # characters of a wrong attribute value shown in a message
+_FEED_SIZE = 4096  # bytes of XML parsed before the rows they hold are handed over
 
 
 class _Stop(Exception):
@@ -121,15 +122,19 @@ def _parse(
     fed = 0
     try:
         for chunk in archive.chunks(name):
-            parser.Parse(chunk, False)
-            fed += len(chunk)
+            # Fed in small pieces: a few bytes of XML can make a wide row
+            # (a cell in column XFD), and rows wait in ``out`` meanwhile.
+            for start in range(0, len(chunk), _FEED_SIZE):
+                piece = chunk[start : start + _FEED_SIZE]
+                parser.Parse(piece, False)
+                fed += len(piece)
+                if out:
+                    yield from out
+                    out.clear()
             # The position of the last event: far behind what was fed, expat
             # is buffering a huge tag, attribute or comment.
             if fed - parser.CurrentByteIndex > limit:
                 raise TooLarge(xml_token_limit(archive.limits))
-            if out:
-                yield from out
-                out.clear()
         parser.Parse(b"", True)
     except _Stop:
         pass

@@ -5,8 +5,9 @@ expand to gigabytes or take minutes to read when nothing bounds them: ODS
 workbooks with rows and cells repeated a million times or a cell of two
 billion spaces, XLSX workbooks with a huge compressed sheet, a lying ZIP
 directory, a huge shared text, rows and columns far away, XML entities
-("billion laughs"), a ZIP of 20,000 files, plus two 100,000-row XLSX (one of a few hundred kB), a 10 MB
-CSV and a 10 MB JSON document, and a small valid workbook as the baseline.
+("billion laughs"), a ZIP of 20,000 files; plus two 100,000-row XLSX (one
+of a few hundred kB), a 10 MB CSV and a 10 MB JSON document; and small valid
+workbooks as the baseline.
 
 Each file is checked as the portal checks an upload, by
 ``validation.sandbox.run`` with the limits of a web request

@@ -51,6 +51,18 @@ def validation_max_errors() -> int:
     return tk.config["ckanext.haute_garonne.validation.max_errors"]
 
 
+def validation_memory_bytes() -> int:
+    return tk.config["ckanext.haute_garonne.validation.memory_mb"] * 1024 * 1024
+
+
+def validation_request_seconds() -> float:
+    return float(tk.config["ckanext.haute_garonne.validation.request_seconds"])
+
+
+def validation_job_seconds() -> float:
+    return float(tk.config["ckanext.haute_garonne.validation.job_seconds"])
+
+
 def validation_hide_invalid() -> bool:
     return tk.config["ckanext.haute_garonne.validation.hide_invalid"]
 

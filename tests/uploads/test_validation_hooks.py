@@ -468,3 +468,64 @@ def test_search_pages_have_a_conformite_facet(app, editor, subventions, roques):
         assert any("Conforme à son standard" in a.get_text() for a in items), path
     found = app.get("/dataset/?validation_status=valid").body
     assert "donnees-roques" in found and "subventions-roques" in found
+
+
+def _ods_bomb() -> bytes:
+    """About 1 kB: the valid row repeated a million times."""
+    import zipfile
+
+    def row(line: str, repeat: int = 1) -> str:
+        cells = "".join(
+            '<table:table-cell office:value-type="string"><text:p>'
+            f"{value}</text:p></table:table-cell>"
+            for value in line.split(",")
+        )
+        attribute = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+        return f"<table:table-row{attribute}>{cells}</table:table-row>"
+
+    content = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+        'xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:'
+        'table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        "<office:body><office:spreadsheet><table:table>"
+        + row(HEADER)
+        + row(FIRST.replace('"', ""), 1_000_000)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_spreadsheet_bomb_is_refused_in_french_without_the_web_process_growing(
+    app, editor, subventions
+):
+    import resource
+
+    bomb = _ods_bomb()
+    assert len(bomb) < 2048
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = _upload(app, editor["headers"], subventions["id"], bomb, "bombe.ods")
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert response.status_code == 409
+    message = response.json["error"]["url"][0]
+    assert message.startswith("Le fichier est trop volumineux une fois décompressé")
+    assert call_action("package_show", id=subventions["id"])["resources"] == []
+    assert grown < 150 * 1024  # kB
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+@pytest.mark.ckan_config("ckanext.haute_garonne.validation.request_seconds", "0")
+def test_a_file_too_long_to_check_within_the_request_is_left_to_a_job(
+    app, editor, subventions
+):
+    response = _upload(app, editor["headers"], subventions["id"], VALID)
+    assert response.status_code == 200, response.json
+    resource = response.json["result"]
+    validation = call_action(
+        "haute_garonne_validation_show", resource_id=resource["id"]
+    )
+    assert validation["status"] == "pending"

@@ -9,9 +9,9 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import SchemaVersion
 from ckanext.haute_garonne.uploads.files import Fetched
-from ckanext.haute_garonne.validation import validate
+from ckanext.haute_garonne.validation import sandbox
 
-__all__ = ["run", "standard_of"]
+__all__ = ["run", "run_in_request", "standard_of"]
 
 
 def standard_of(
@@ -27,13 +27,37 @@ def standard_of(
     return version, chosen
 
 
-def run(fetched: Fetched, version: SchemaVersion, chosen: bool) -> dict[str, Any]:
-    """Validate a fetched file; the report as a dict."""
-    report = validate(
+def _outcome(
+    fetched: Fetched, version: SchemaVersion, chosen: bool, seconds: float
+) -> sandbox.Outcome:
+    """The engine's verdict, reached in a child process bounded in memory and
+    time (``validation/sandbox.py``), so that no file can make the web
+    process or a worker grow or hang."""
+    return sandbox.run(
         fetched.path,
         version.standard,
         version.version if chosen else None,
         filename=fetched.filename,
         max_errors=config.validation_max_errors(),
+        memory=config.validation_memory_bytes(),
+        seconds=seconds,
     )
-    return report.to_dict()
+
+
+def run(fetched: Fetched, version: SchemaVersion, chosen: bool) -> dict[str, Any]:
+    """Validate a fetched file in a background job; the report as a dict (a
+    file that takes too long is refused with a French message)."""
+    outcome = _outcome(fetched, version, chosen, config.validation_job_seconds())
+    return outcome.report.to_dict()
+
+
+def run_in_request(
+    fetched: Fetched, version: SchemaVersion, chosen: bool
+) -> dict[str, Any] | None:
+    """Validate a fetched file within a web request; None when the check
+    takes longer than the request may wait: the caller hands the file over
+    to a background job."""
+    outcome = _outcome(fetched, version, chosen, config.validation_request_seconds())
+    if outcome.limit == sandbox.TIME_LIMIT:
+        return None
+    return outcome.report.to_dict()

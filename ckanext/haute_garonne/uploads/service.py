@@ -21,7 +21,7 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.model import ERROR, PENDING, VALID, ResourceValidation
 from ckanext.haute_garonne.types import Checked
 from ckanext.haute_garonne.uploads import files, jobs, store
-from ckanext.haute_garonne.uploads.runner import run, standard_of
+from ckanext.haute_garonne.uploads.runner import run_in_request, standard_of
 
 __all__ = ["check_file", "new_file", "record", "stash", "stashed", "take"]
 
@@ -97,7 +97,10 @@ def check_file(
             if known and known.report and known.version == version.version:
                 report = known.report  # the same file: no second run
             else:
-                report = run(fetched, version, chosen)
+                checked = run_in_request(fetched, version, chosen)
+                if checked is None:  # too long to check within the request
+                    return Checked(version, PENDING)
+                report = checked
     except files.FetchError as e:
         raise tk.ValidationError(
             {"url": [str(e)]}, error_summary={tk._("File"): str(e)}

@@ -4,7 +4,8 @@ Pure module: no CKAN import.
 
 How a table is checked
 ----------------------
-Rows are read in batches of ``BATCH_SIZE`` and checked **column by column**:
+Rows are read in batches of ``BATCH_SIZE`` rows (fewer when rows are wide:
+a batch holds about ``BATCH_CELLS`` cells) and checked **column by column**:
 for each column the batch's distinct values are computed (``set``), the
 values already known to be right or wrong are looked up in two bounded
 per-field caches, and only new values go through the compiled checker
@@ -65,6 +66,11 @@ from ckanext.haute_garonne.validation.hints import diagnose
 from ckanext.haute_garonne.validation.i18n import _
 from ckanext.haute_garonne.validation.i18n import language as _language
 from ckanext.haute_garonne.validation.json_schema import validate_json
+from ckanext.haute_garonne.validation.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    out_of_memory_message,
+)
 from ckanext.haute_garonne.validation.messages import (
     blank_row_message,
     clip,
@@ -81,6 +87,8 @@ from ckanext.haute_garonne.validation.report import VALUE_LIMIT, Collector, Repo
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2048
+BATCH_CELLS = 2048 * 64  # a batch of rows of 16,384 cells holds 8 of them
+_SLICE = 64  # rows taken at a time while a batch is filled
 CACHE_SIZE = 8192  # values remembered per field, right and wrong each
 HINT_LIMIT = 50_000  # errors examined for hints
 SPREADSHEET_FORMATS = ("xlsx", "ods")
@@ -101,6 +109,7 @@ def validate(
     filename: str | None = None,
     max_errors: int = 1000,
     language: str | None = None,
+    limits: Limits | None = None,
 ) -> Report:
     """Check a file against a standard of the registry.
 
@@ -112,9 +121,15 @@ def validate(
 
     The messages and hints are in ``language`` ("fr", "en"…); None keeps the
     current one (``i18n.language``), French by default.
+
+    ``limits`` bounds what a workbook may expand to once decompressed
+    (``limits.Limits``; None: the defaults). Run it in a child process with
+    ``sandbox.validate`` to bound its memory and time as well.
     """
     with _language(language):
-        return _validate(source, standard, version, filename, max_errors)
+        return _validate(
+            source, standard, version, filename, max_errors, limits or DEFAULT_LIMITS
+        )
 
 
 def _validate(
@@ -123,6 +138,7 @@ def _validate(
     version: str | None,
     filename: str | None,
     max_errors: int,
+    limits: Limits,
 ) -> Report:
     report = Report()
     collector = Collector(max_errors)
@@ -144,7 +160,7 @@ def _validate(
             _describe(report, chosen)
         with read.open_source(source, filename) as opened:
             head = read.read_head(opened)
-            file_format = read.sniff_format(opened, head)
+            file_format = read.sniff_format(opened, head, limits)
             report.format = file_format
             if found.kind == "json":
                 if file_format != "json":
@@ -171,12 +187,12 @@ def _validate(
                         )
                     )
                 _validate_table(
-                    opened, head, file_format, found, chosen, report, collector
+                    opened, head, file_format, found, chosen, report, collector, limits
                 )
     except (Fatal, read.UnreadableFile) as exc:
         report.fatal = str(exc)
     except MemoryError:
-        report.fatal = _("The file is too large to be checked.")
+        report.fatal = out_of_memory_message()
     except Exception:  # never raise on bad input: report it
         log.exception(
             "validation of %r against %r failed",
@@ -262,13 +278,16 @@ def _validate_table(
     chosen: SchemaVersion | None,
     report: Report,
     collector: Collector,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> None:
     expected_delimiter = (
         load_descriptor((chosen or standard.latest).path).get("dialect") or {}
     ).get("delimiter", ",")
     if file_format in SPREADSHEET_FORMATS:
         records = (
-            read.xlsx_rows(opened) if file_format == "xlsx" else read.ods_rows(opened)
+            read.xlsx_rows(opened, limits)
+            if file_format == "xlsx"
+            else read.ods_rows(opened, limits)
         )
         _run_table(records, file_format, standard, chosen, report, collector)
         return
@@ -461,6 +480,21 @@ def _csv_error_message(row: int, exc: csv.Error) -> str:
 _MISS = object()
 
 
+def _next_batch(records: Iterator[list[str]]) -> list[list[str]]:
+    """Up to BATCH_SIZE records, and about BATCH_CELLS cells at most."""
+    batch: list[list[str]] = []
+    cells = 0
+    while len(batch) < BATCH_SIZE:
+        rows = list(islice(records, _SLICE))
+        if not rows:
+            break
+        batch.extend(rows)
+        cells += sum(map(len, rows))
+        if cells >= BATCH_CELLS:
+            break
+    return batch
+
+
 class TableRun:
     """The checks of one table, fed with batches of records."""
 
@@ -508,7 +542,7 @@ class TableRun:
     def feed(self, records: Iterator[list[str]]) -> None:
         first = self.header_row + 1
         while True:
-            batch = list(islice(records, BATCH_SIZE))
+            batch = _next_batch(records)
             if not batch:
                 return
             self.rows += len(batch)

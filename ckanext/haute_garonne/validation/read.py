@@ -4,12 +4,10 @@ Pure module: no CKAN import. Everything streams:
 
 - a CSV is decoded incrementally (``io.TextIOWrapper``) and parsed by
   ``csv.reader`` one record at a time;
-- an XLSX is read with openpyxl in read-only mode (rows are streamed from
-  the sheet XML);
-- an ODS is read by streaming ``content.xml`` with ``ElementTree.iterparse``,
-  dropping each row once read (no document is loaded whole, and the huge
-  "repeated" blocks of empty rows and columns that LibreOffice writes at the
-  end of a sheet are never expanded);
+- an XLSX or ODS workbook is a ZIP archive, opened with ``Archive``, which
+  reads it within ``limits.Limits`` (number of files, uncompressed sizes,
+  compression ratios); its first sheet is streamed by ``sheets.py``, which
+  bounds what it may expand to (rows, cells, repetitions, cell lengths);
 - a JSON document is the exception: it is parsed whole (``json.load``), as
   jsonschema needs the document in memory.
 
@@ -26,9 +24,11 @@ import csv
 import io
 import os
 import re
+import struct
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
@@ -36,9 +36,17 @@ from datetime import date, datetime, time
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.etree import ElementTree
 
 from ckanext.haute_garonne.validation.i18n import N_, _
+from ckanext.haute_garonne.validation.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    archive_size_limit,
+    member_size_limit,
+    members_limit,
+    ratio_limit,
+    too_large_message,
+)
 
 HEAD_SIZE = 64 * 1024
 SPOOL_SIZE = 8 * 1024 * 1024
@@ -98,6 +106,14 @@ csv.field_size_limit(FIELD_SIZE_LIMIT)
 class UnreadableFile(Exception):
     """The file cannot be read as data; ``str(exc)`` is the message for the
     publisher, in the language of the validation."""
+
+
+class TooLarge(UnreadableFile):
+    """The file expands past one of the ``limits.Limits`` once decompressed;
+    ``limit`` says which, in words (``limits.rows_limit(…)``…)."""
+
+    def __init__(self, limit: str) -> None:
+        super().__init__(too_large_message(limit))
 
 
 # Sources ------------------------------------------------------------------
@@ -210,12 +226,12 @@ def _binary_message() -> str:
     )
 
 
-def sniff_format(opened: Opened, head: bytes) -> str:
+def sniff_format(opened: Opened, head: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
     """ "csv", "xlsx", "ods" or "json"; UnreadableFile for anything else."""
     if not head.strip(b" \t\r\n\x00\x0b\x0c" + codecs.BOM_UTF8):
         raise UnreadableFile(_("The file is empty: it contains no data."))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(opened)
+        return _sniff_zip(opened, limits)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if "EncryptedPackage".encode("utf-16-le") in head or _ole_encrypted(opened):
             raise UnreadableFile(
@@ -303,13 +319,36 @@ def _ole_encrypted(opened: Opened) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data
 
 
-def _sniff_zip(opened: Opened) -> str:
-    opened.stream.seek(opened.start)
+# What a damaged archive raises when it is read: zipfile's own errors, zlib's
+# for a corrupt compressed stream, NotImplementedError for an unknown method.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+    KeyError,
+    EOFError,
+    struct.error,
+)
+
+
+def _damaged_zip() -> UnreadableFile:
+    return _unreadable(
+        _(
+            "The file looks like a ZIP archive or an XLSX workbook, but it is "
+            "damaged or incomplete and cannot be opened."
+        )
+    )
+
+
+def _sniff_zip(opened: Opened, limits: Limits) -> str:
     try:
-        with zipfile.ZipFile(_Window(opened)) as archive:
-            names = archive.namelist()
+        with Archive(opened, limits) as archive:
+            names = set(archive.names())
             if "mimetype" in names:
-                mime = archive.read("mimetype").strip()
+                mime = archive.read("mimetype", 256).strip()
                 if mime == ODS_MIME:
                     return "ods"
                 if mime.startswith(b"application/vnd.oasis.opendocument"):
@@ -328,19 +367,140 @@ def _sniff_zip(opened: Opened) -> str:
                         "(Word, PowerPoint…)."
                     )
                 )
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
-        raise _unreadable(
-            _(
-                "The file looks like a ZIP archive or an XLSX workbook, but it is "
-                "damaged or incomplete and cannot be opened."
-            )
-        ) from None
+    except UnreadableFile:
+        raise
+    except ZIP_ERRORS:
+        raise _damaged_zip() from None
     raise UnreadableFile(
         _(
             "The file is a ZIP archive, not a table: unzip it and upload the data "
             "file it contains (CSV, XLSX, ODS or JSON)."
         )
     )
+
+
+# Archives -------------------------------------------------------------------
+
+READ_SIZE = 64 * 1024
+_EOCD = b"PK\x05\x06"  # end of central directory
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+# The largest directory entry we expect on average: its fixed part, a long
+# path and the extra fields of ZIP64.
+_ENTRY_SIZE = 1024
+
+
+class Archive:
+    """A ZIP archive (an XLSX or ODS workbook) read within ``limits``.
+
+    Before ``zipfile`` loads the directory, its size and number of files are
+    read from its end record; before a file is opened, the sizes the
+    directory declares; while it is read, the bytes really decompressed (the
+    directory may lie). Only the two methods of workbooks are read (stored,
+    deflated): they decompress a bounded amount per read. Any limit reached
+    raises ``TooLarge``; a damaged archive raises one of ``ZIP_ERRORS``.
+    """
+
+    def __init__(self, opened: Opened, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self.read_total = 0  # uncompressed bytes read from the archive
+        _check_directory(opened, limits)
+        self.zip = zipfile.ZipFile(_Window(opened))
+        if len(self.zip.infolist()) > limits.members:
+            self.zip.close()
+            raise TooLarge(members_limit(limits))
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def names(self) -> list[str]:
+        return self.zip.namelist()
+
+    def has(self, name: str) -> bool:
+        try:
+            self.zip.getinfo(name)
+        except KeyError:
+            return False
+        return True
+
+    def _checked(self, name: str) -> zipfile.ZipInfo:
+        info = self.zip.getinfo(name)
+        limits = self.limits
+        if info.flag_bits & 0x1:
+            raise zipfile.BadZipFile(f"{name} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise NotImplementedError(f"{name}: compression {info.compress_type}")
+        if info.file_size > limits.member_size:
+            raise TooLarge(member_size_limit(name, limits))
+        if self.read_total + info.file_size > limits.archive_size:
+            raise TooLarge(archive_size_limit(limits))
+        if _over_ratio(info.file_size, info.compress_size, limits):
+            raise TooLarge(ratio_limit(name, limits))
+        return info
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The uncompressed bytes of a file of the archive, counted."""
+        info = self._checked(name)
+        limits = self.limits
+        size = 0
+        with self.zip.open(info) as stream:
+            while chunk := stream.read(READ_SIZE):
+                size += len(chunk)
+                self.read_total += len(chunk)
+                if size > limits.member_size:
+                    raise TooLarge(member_size_limit(name, limits))
+                if self.read_total > limits.archive_size:
+                    raise TooLarge(archive_size_limit(limits))
+                if _over_ratio(size, info.compress_size, limits):
+                    raise TooLarge(ratio_limit(name, limits))
+                yield chunk
+
+    def read(self, name: str, size: int | None = None) -> bytes:
+        """A whole file of the archive, or its first ``size`` bytes."""
+        if size is None:
+            return b"".join(self.chunks(name))
+        info = self._checked(name)
+        with self.zip.open(info) as stream:
+            data = stream.read(size)
+        self.read_total += len(data)
+        return data
+
+
+def _over_ratio(size: int, compressed: int, limits: Limits) -> bool:
+    return size > limits.ratio_floor and size > limits.ratio * max(compressed, 1)
+
+
+def _check_directory(opened: Opened, limits: Limits) -> None:
+    """Refuse an archive whose directory lists too many files, from its end
+    record, before ``zipfile`` reads the whole directory into memory."""
+    stream = opened.stream
+    end = stream.seek(0, io.SEEK_END)
+    size = end - opened.start
+    tail_size = min(size, 22 + 0xFFFF + 20)  # end record, comment, ZIP64 locator
+    stream.seek(end - tail_size)
+    tail = stream.read(tail_size)
+    try:
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < 22:
+            return  # not a ZIP archive's end: zipfile says it is damaged
+        entries, directory_size = struct.unpack("<HL", tail[at + 10 : at + 16])
+        zip64 = entries == 0xFFFF or directory_size == 0xFFFFFFFF
+        if zip64 and at >= 20 and tail[at - 20 : at - 16] == _ZIP64_LOCATOR:
+            (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])
+            stream.seek(opened.start + offset)
+            record = stream.read(56)
+            if record[:4] == _ZIP64_EOCD and len(record) == 56:
+                entries, directory_size = struct.unpack("<QQ", record[32:48])
+    finally:
+        stream.seek(opened.start)
+    if entries > limits.members or directory_size > limits.members * _ENTRY_SIZE:
+        raise TooLarge(members_limit(limits))
 
 
 class _Window(io.RawIOBase):
@@ -539,216 +699,20 @@ def number_text(value: float) -> str:
     return format(value, ".15g")
 
 
-def _trim(cells: list[str]) -> list[str]:
-    end = len(cells)
-    while end and not cells[end - 1]:
-        end -= 1
-    return cells[:end]
+def xlsx_rows(opened: Opened, limits: Limits = DEFAULT_LIMITS) -> Iterator[list[str]]:
+    """The rows of the first sheet of a workbook, as lists of text (see
+    ``sheets.xlsx_rows``)."""
+    from ckanext.haute_garonne.validation import sheets
+
+    return sheets.xlsx_rows(opened, limits)
 
 
-def _without_trailing_blank_rows(
-    rows: Iterable[tuple[list[str], int]],
-) -> Iterator[list[str]]:
-    """Spreadsheets keep formatted empty rows at the end: drop them, but keep
-    blank rows that are followed by data (reported as blank rows).
+def ods_rows(opened: Opened, limits: Limits = DEFAULT_LIMITS) -> Iterator[list[str]]:
+    """The rows of the first sheet of an OpenDocument spreadsheet (see
+    ``sheets.ods_rows``)."""
+    from ckanext.haute_garonne.validation import sheets
 
-    ``rows`` yields (cells, how many times the row is repeated)."""
-    pending = 0
-    for row, repeat in rows:
-        if not row:
-            pending += repeat
-            continue
-        while pending:
-            pending -= 1
-            yield []
-        for _copy in range(repeat):
-            yield row
-
-
-def xlsx_rows(opened: Opened) -> Iterator[list[str]]:
-    """The rows of the first sheet of a workbook, as lists of text."""
-    try:
-        from openpyxl import load_workbook
-    except ImportError:  # pragma: no cover - openpyxl is a dependency
-        raise UnreadableFile(_("Reading XLSX workbooks is not available.")) from None
-    try:
-        workbook = load_workbook(window(opened), read_only=True, data_only=True)
-    except Exception:
-        raise _unreadable(
-            _(
-                "The XLSX workbook is damaged or of an unexpected type and cannot be "
-                "opened."
-            )
-        ) from None
-    try:
-        if not workbook.worksheets:
-            raise UnreadableFile(_("The workbook contains no sheet."))
-        sheet = workbook.worksheets[0]
-        if not hasattr(sheet, "iter_rows"):
-            raise UnreadableFile(
-                _("The first sheet of the workbook is a chart, not a table.")
-            )
-
-        # The dimension a workbook declares is often wrong (some tools write
-        # A1:A1): ignore it and read the rows that are really there.
-        sheet.reset_dimensions()
-
-        def rows() -> Iterator[tuple[list[str], int]]:
-            try:
-                for values in sheet.iter_rows(values_only=True):
-                    yield _trim([cell_text(v) for v in values]), 1
-            except UnreadableFile:
-                raise
-            except Exception:
-                raise _unreadable(
-                    _(
-                        "The XLSX workbook is damaged: its first sheet cannot be "
-                        "read to the end."
-                    )
-                ) from None
-
-        yield from _without_trailing_blank_rows(rows())
-    finally:
-        workbook.close()
-
-
-_NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_T_TABLE = f"{{{_NS_TABLE}}}table"
-_T_ROW = f"{{{_NS_TABLE}}}table-row"
-_T_CELL = f"{{{_NS_TABLE}}}table-cell"
-_T_COVERED = f"{{{_NS_TABLE}}}covered-table-cell"
-_A_ROWS_REPEATED = f"{{{_NS_TABLE}}}number-rows-repeated"
-_A_COLS_REPEATED = f"{{{_NS_TABLE}}}number-columns-repeated"
-_A_VALUE_TYPE = f"{{{_NS_OFFICE}}}value-type"
-_A_VALUE = f"{{{_NS_OFFICE}}}value"
-_A_DATE = f"{{{_NS_OFFICE}}}date-value"
-_A_TIME = f"{{{_NS_OFFICE}}}time-value"
-_A_BOOLEAN = f"{{{_NS_OFFICE}}}boolean-value"
-_TX_P = f"{{{_NS_TEXT}}}p"
-_TX_S = f"{{{_NS_TEXT}}}s"
-_TX_TAB = f"{{{_NS_TEXT}}}tab"
-_TX_BREAK = f"{{{_NS_TEXT}}}line-break"
-_TX_C = f"{{{_NS_TEXT}}}c"
-_ODS_MAX_COLUMNS = 16384
-_DURATION = re.compile(r"^-?PT?(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$")
-
-
-def _ods_text(element: ElementTree.Element) -> str:
-    parts: list[str] = []
-
-    def walk(node: ElementTree.Element) -> None:
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            tag = child.tag
-            if tag == _TX_S:
-                parts.append(" " * int(child.get(_TX_C, "1") or 1))
-            elif tag == _TX_TAB:
-                parts.append("\t")
-            elif tag == _TX_BREAK:
-                parts.append("\n")
-            else:
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    paragraphs = []
-    for p in element.iter(_TX_P):
-        parts = []
-        walk(p)
-        paragraphs.append("".join(parts))
-    return "\n".join(paragraphs)
-
-
-def _ods_cell(cell: ElementTree.Element) -> str:
-    kind = cell.get(_A_VALUE_TYPE)
-    if kind in ("float", "percentage", "currency"):
-        raw = cell.get(_A_VALUE, "")
-        try:
-            return number_text(float(raw))
-        except ValueError:
-            return raw
-    if kind == "date":
-        raw = cell.get(_A_DATE, "")
-        if raw.endswith("T00:00:00"):
-            raw = raw[:10]
-        return raw
-    if kind == "time":
-        raw = cell.get(_A_TIME, "")
-        match = _DURATION.match(raw)
-        if match:
-            h, m, s = (float(g) if g else 0 for g in match.groups())
-            return f"{int(h):02d}:{int(m):02d}:{int(s):02d}"
-        return raw
-    if kind == "boolean":
-        return cell.get(_A_BOOLEAN, "")
-    return _ods_text(cell)
-
-
-def ods_rows(opened: Opened) -> Iterator[list[str]]:
-    """The rows of the first sheet of an OpenDocument spreadsheet."""
-    try:
-        archive = zipfile.ZipFile(_Window(opened))
-        content = archive.open("content.xml")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise _unreadable(
-            _("The ODS workbook is damaged and cannot be opened.")
-        ) from None
-
-    def rows() -> Iterator[tuple[list[str], int]]:
-        depth = 0  # nesting of tables (a table may hold sub-tables)
-        table: ElementTree.Element | None = None
-        try:
-            for event, element in ElementTree.iterparse(content, ("start", "end")):
-                tag = element.tag
-                if event == "start":
-                    if tag == _T_TABLE:
-                        depth += 1
-                        if table is None:
-                            table = element
-                    continue
-                if tag == _T_TABLE:
-                    depth -= 1
-                    if element is table:
-                        return
-                    continue
-                if tag != _T_ROW or table is None or depth != 1:
-                    continue
-                cells: list[str] = []
-                pending_blank = 0
-                for cell in element:
-                    if cell.tag not in (_T_CELL, _T_COVERED):
-                        continue
-                    repeat = int(cell.get(_A_COLS_REPEATED, "1") or 1)
-                    value = _ods_cell(cell)
-                    if not value:
-                        pending_blank += repeat
-                        continue
-                    if pending_blank:
-                        cells.extend([""] * min(pending_blank, _ODS_MAX_COLUMNS))
-                        pending_blank = 0
-                    cells.extend([value] * min(repeat, _ODS_MAX_COLUMNS))
-                repeat_rows = int(element.get(_A_ROWS_REPEATED, "1") or 1)
-                element.clear()
-                if element in list(table):
-                    table.remove(element)
-                if not cells:
-                    yield cells, repeat_rows
-                    continue
-                for _copy in range(repeat_rows):
-                    yield list(cells), 1
-        except ElementTree.ParseError:
-            raise _unreadable(
-                _("The ODS workbook is damaged: its content cannot be read.")
-            ) from None
-
-    try:
-        yield from _without_trailing_blank_rows(rows())
-    finally:
-        content.close()
-        archive.close()
+    return sheets.ods_rows(opened, limits)
 
 
 def csv_records(text: io.TextIOBase, delimiter: str) -> Iterator[list[str]]:

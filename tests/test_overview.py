@@ -160,3 +160,42 @@ def test_the_detail_page_says_how_to_fix(app, territory):
     late = BeautifulSoup(app.get("/socle-commun/sicoval").body, "html.parser")
     assert "Aucun nouveau fichier depuis" in late.get_text()
     assert app.get("/socle-commun/inconnue").status_code == 404
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_faulty_dataset_is_not_hidden_by_a_conforming_one(
+    app, territory, background_file
+):
+    """Roques has valid grants; a second grants dataset with a faulty file
+    makes its cell "invalid", counted, and the filters agree with search."""
+    background_file(_dataset(territory["roques"], "subventions-roques-2"), INVALID)
+    page = BeautifulSoup(app.get("/socle-commun").body, "html.parser")
+    cell = page.select_one(
+        "tr[data-collectivite=roques] td[data-dataset-type=subventions]"
+    )
+    assert cell["data-state"] == "invalid"
+    counts = {
+        span["data-state"]: span["data-count"]
+        for span in cell.select(".hg-state__counts [data-state]")
+    }
+    assert counts == {"invalid": "1", "ok": "1"}
+    assert "Non conforme : 1" in cell.get_text(" ", strip=True)
+    listed = cell.select_one(".hg-state__counts a")["href"]
+    assert listed.startswith("/subventions/") and "organization=roques" in listed
+
+    def names(query: str) -> list[str]:
+        return list(_table(app.get(f"/socle-commun?{query}").body))
+
+    # The filter counts what the search's "Conformité" facet counts.
+    search = call_action(
+        "package_search",
+        fq="+dataset_type:subventions +validation_status:invalid",
+        **{"facet.field": ["organization"]},
+    )
+    facet = sorted(i["name"] for i in search["search_facets"]["organization"]["items"])
+    assert names("state=invalid") == facet == ["labege", "roques"]
+    assert names("state=ok") == ["roques"]
+    api = app.get("/api/3/action/haute_garonne_overview_show").json["result"]
+    roques = next(c for c in api["collectivites"] if c["name"] == "roques")
+    assert roques["datasets"]["subventions"]["counts"] == {"invalid": 1, "ok": 1}
+    assert roques["score"] == 0

@@ -174,6 +174,8 @@ STATE_LABELS = {
     "pending": N_("Being validated"),
     "ok": N_("Valid and up to date"),
 }
+# The state of one dataset among several of the same type.
+DATASET_STATE_LABELS = {**STATE_LABELS, "missing": N_("No file yet")}
 
 
 def _overview_args() -> dict[str, str]:
@@ -265,6 +267,7 @@ def _overview(include_private: bool, export: bool) -> Any:
             "include_private": include_private,
             "endpoint": endpoint,
             "state_labels": STATE_LABELS,
+            "dataset_state_labels": DATASET_STATE_LABELS,
             "dataset_types": registry.DATASET_TYPES,
         },
     )

@@ -273,3 +273,10 @@ def haute_garonne_safe_url(value: Any) -> str | None:
     if isinstance(value, str) and re.match(r"^https?://[^\s\"'<>`\\]+$", value):
         return value
     return None
+
+
+def haute_garonne_publishes() -> bool:
+    """Whether the menu offers "Ma collectivité": to logged-in users other
+    than sysadmins (whose page is the socle commun)."""
+    user = tk.current_user
+    return bool(user and user.is_authenticated and not user.sysadmin)

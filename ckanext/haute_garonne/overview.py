@@ -73,7 +73,7 @@ class Cell:
 
     dataset_type: str
     state: str = MISSING
-    dataset: dict[str, Any] | None = None  # name, title, private
+    dataset: dict[str, Any] | None = None  # id, name, title, private, frequency
     validation: str | None = None  # valid, invalid, pending, None (no file checked)
     updated: datetime.datetime | None = None
     due: datetime.datetime | None = None  # when it becomes late
@@ -192,18 +192,21 @@ def _cell(
     own cell."""
     cells = []
     for dataset in datasets:
+        # package_search gives "extras_frequency" back as "frequency".
+        frequency = dataset.get("frequency") or dataset.get("extras_frequency")
         cell = Cell(
             dataset_type,
             dataset={
+                "id": dataset["id"],
                 "name": dataset["name"],
                 "title": dataset["title"],
                 "private": dataset.get("capacity") == "private",
+                "frequency": frequency,
             },
             validation=statuses.get(dataset["id"]),
             updated=updates.get(dataset["id"]),
         )
-        # package_search gives "extras_frequency" back as "frequency".
-        days = late_after(dataset.get("frequency") or dataset.get("extras_frequency"))
+        days = late_after(frequency)
         if cell.updated and days is not None:
             cell.due = cell.updated + datetime.timedelta(days=days)
         if cell.updated is None or cell.validation == INVALID:

@@ -45,6 +45,14 @@ class HauteGaronnePlugin(
         # site chose its own list.
         if not config_.get("licenses_group_url"):
             config_["licenses_group_url"] = config.licenses_file_url()
+        # After logging in, a publisher lands on "Ma collectivité" and a
+        # sysadmin on the socle commun, unless the site chose another page.
+        if config_.get("ckan.auth.route_after_login") in (
+            None,
+            "",
+            "dashboard.datasets",
+        ):
+            config_["ckan.auth.route_after_login"] = "haute_garonne.after_login"
         # Collectivités' logos and banners: PNG, JPEG or WebP, never SVG.
         config_["ckan.upload.group.mimetypes"] = [
             "image/png",

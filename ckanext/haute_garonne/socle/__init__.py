@@ -1,0 +1,1 @@
+"""Socle commun: the département's view (overview, reminders, consolidation)."""

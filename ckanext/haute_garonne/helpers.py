@@ -280,3 +280,21 @@ def haute_garonne_publishes() -> bool:
     than sysadmins (whose page is the socle commun)."""
     user = tk.current_user
     return bool(user and user.is_authenticated and not user.sysadmin)
+
+
+def haute_garonne_error_type_label(code: str) -> str:
+    """A kind of validation error, in words (never its code)."""
+    from ckanext.haute_garonne.validation import i18n, labels
+
+    with i18n.language(tk.h.lang()):
+        return labels.type_label(code)
+
+
+def haute_garonne_add_file_url(pkg: dict[str, Any], archive: Any = False) -> str | None:
+    """Where to add a file to a dataset, for those who may (never on an
+    archived version of it)."""
+    if archive is True or not pkg or not pkg.get("id"):
+        return None
+    if not tk.h.check_access("resource_create", {"package_id": pkg["id"]}):
+        return None
+    return tk.h.url_for(f"{pkg.get('type') or 'dataset'}_resource.new", id=pkg["name"])

@@ -298,3 +298,43 @@ def haute_garonne_add_file_url(pkg: dict[str, Any], archive: Any = False) -> str
     if not tk.h.check_access("resource_create", {"package_id": pkg["id"]}):
         return None
     return tk.h.url_for(f"{pkg.get('type') or 'dataset'}_resource.new", id=pkg["name"])
+
+
+def haute_garonne_default_private(dataset_type: str | None) -> str:
+    """The visibility a new dataset's form starts with: SCDL datasets are
+    public data by law (and invalid files are refused anyway); other
+    datasets stay private until their publisher opens them, as in CKAN."""
+    return "False" if registry.get_dataset_type(dataset_type or "") else "True"
+
+
+def haute_garonne_territory(codes: Any) -> list[dict[str, str]]:
+    """The INSEE codes of a territorial coverage with their names: the
+    département's communes by name, the département by its own."""
+    from ckanext.haute_garonne.communes import commune_names
+
+    if isinstance(codes, str):
+        codes = codes.split()
+    names = commune_names()
+    department = (config.department_code(), config.department_name())
+    found = []
+    for code in codes or []:
+        code = str(code)
+        name = department[1] if code == department[0] else names.get(code, "")
+        found.append({"code": code, "name": name})
+    return found
+
+
+def haute_garonne_organization_by_siren(siren: str | None) -> dict[str, str] | None:
+    """The collectivité with this SIREN (name and title), if it is on the
+    portal: an EPCI shown as a link to its page."""
+    from ckan import model
+
+    from ckanext.haute_garonne import compat
+
+    if not siren:
+        return None
+    for group_id, title in compat.groups_with_extra("siren", str(siren)):
+        group = model.Group.get(group_id)
+        if group is not None and group.state == "active":
+            return {"name": group.name, "title": title or group.name}
+    return None

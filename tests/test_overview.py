@@ -110,7 +110,9 @@ def test_filters_and_the_csv_export_match(app, territory):
 
     response = app.get("/socle-commun.csv?obligation=yes")
     assert response.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";")
+    )
     assert [r[0] for r in rows[1:]] == ["Roques", "Sicoval"]
     header = rows[0]
     subventions = header.index("Subventions")
@@ -122,7 +124,10 @@ def test_filters_and_the_csv_export_match(app, territory):
 def test_a_formula_in_a_name_is_neutralised_in_the_csv(app, make_collectivite):
     make_collectivite(name="piege", title='=HYPERLINK("http://x")')
     rows = list(
-        csv.reader(io.StringIO(app.get("/socle-commun.csv").data.decode("utf-8-sig")))
+        csv.reader(
+            io.StringIO(app.get("/socle-commun.csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
     )
     assert rows[1][0] == '\'=HYPERLINK("http://x")'
 

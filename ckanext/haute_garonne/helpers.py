@@ -338,3 +338,26 @@ def haute_garonne_organization_by_siren(siren: str | None) -> dict[str, str] | N
         if group is not None and group.state == "active":
             return {"name": group.name, "title": title or group.name}
     return None
+
+
+@tk.chained_helper
+def user_image(next_helper: Any, user_id: str, size: int = 100) -> Any:
+    """Avatars are local: a picture given by an address on another host is
+    replaced by CKAN's placeholder, so that no page calls that host (and
+    Gravatar is off: ckan.gravatar_default = disabled). Named after core's
+    helper, which it chains."""
+    from urllib.parse import urlsplit
+
+    try:
+        user = tk.get_action("user_show")({"ignore_auth": True}, {"id": user_id})
+    except tk.ObjectNotFound:
+        return ""
+    url = user.get("image_display_url") or ""
+    site = urlsplit(tk.config.get("ckan.site_url") or "").netloc
+    if url and urlsplit(url).netloc not in ("", site):
+        return tk.h.snippet(
+            "user/snippets/placeholder.html",
+            size=size,
+            user_name=user["display_name"],
+        )
+    return next_helper(user_id, size)

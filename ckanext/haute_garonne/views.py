@@ -217,7 +217,8 @@ def _csv_cell(value: Any) -> str:
 
 def _overview_csv(rows: list[overview.Row]) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # French Excel opens a file separated by ";" with a BOM in columns.
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = [tk._("Local authority"), "SIREN", tk._("Kind"), tk._("Population"),
               tk._("Open data obligation"), tk._("Score")]  # fmt: skip
     for t in registry.DATASET_TYPES:

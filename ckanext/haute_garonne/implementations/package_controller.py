@@ -17,9 +17,15 @@ from ckanext.haute_garonne.model import (
     VALID,
     ResourceValidation,
 )
+from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 
 FACET = "validation_status"
+TYPE_FACET = "dataset_type"
+# "0" for every dataset, "1" for the Département's consolidated ones, which
+# the default order of search puts after the others (they change whenever a
+# source file does, and would otherwise always come first).
+RANK = "haute_garonne_rank"
 # Dataset-level statuses, from its files' latest validations.
 STATUS_LABELS = {
     VALID: N_("Follows its standard"),
@@ -58,6 +64,19 @@ def dataset_status(package_id: str) -> tuple[str | None, Any]:
     return VALID, max(dates)
 
 
+def _consolidated(name: str | None) -> bool:
+    from ckanext.haute_garonne.consolidation.portal import dataset_name
+
+    return bool(name) and any(
+        name == dataset_name(standard) for standard in registry.standards()
+    )
+
+
+def _type_label(name: str) -> str:
+    found = registry.get_dataset_type(name)
+    return tk._(found.label) if found else tk._("Other datasets")
+
+
 class ValidationIndexMixin(p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
@@ -65,6 +84,7 @@ class ValidationIndexMixin(p.SingletonPlugin):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        pkg_dict[RANK] = "1" if _consolidated(pkg_dict.get("name")) else "0"
         status, date = dataset_status(pkg_dict["id"])
         if status:
             pkg_dict[FACET] = status
@@ -79,6 +99,12 @@ class ValidationIndexMixin(p.SingletonPlugin):
         if context.get("for_update") or context.get("ignore_auth"):
             return pkg_dict
         return visibility.visible(pkg_dict, context.get("user"))
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        if search_params.get("sort") in (None, "", "rank"):
+            default = tk.config.get("ckan.search.default_package_sort")
+            search_params["sort"] = f"{RANK} asc, {default}"
+        return search_params
 
     def after_dataset_search(
         self, search_results: dict[str, Any], search_params: dict[str, Any]
@@ -95,6 +121,10 @@ class ValidationIndexMixin(p.SingletonPlugin):
                 label = STATUS_LABELS.get(item["name"])
                 if label:
                     item["display_name"] = tk._(label)
+        types = search_results.get("search_facets", {}).get(TYPE_FACET)
+        if types:
+            for item in types["items"]:
+                item["display_name"] = _type_label(item["name"])
         return search_results
 
     # IFacets
@@ -103,6 +133,11 @@ class ValidationIndexMixin(p.SingletonPlugin):
         self, facets_dict: dict[str, Any], package_type: str
     ) -> dict[str, Any]:
         facets_dict[FACET] = tk._("Conformity")
+        if package_type == registry.GENERIC_DATASET_TYPE:
+            # The main search lists every type: the kind of dataset first.
+            found = {TYPE_FACET: tk._("Kind of dataset"), **facets_dict}
+            facets_dict.clear()
+            facets_dict.update(found)
         return facets_dict
 
     def organization_facets(

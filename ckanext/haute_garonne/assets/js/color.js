@@ -65,6 +65,7 @@
         this.primary.on("input change", update);
         this.secondary.on("input change", update);
         this.update();
+        this.el.attr("data-ready", "true");
       },
       update: function () {
         var primary = parse(this.primary.val());

@@ -22,10 +22,6 @@ from ckanext.haute_garonne.standards.registry import N_
 
 FACET = "validation_status"
 TYPE_FACET = "dataset_type"
-# "0" for every dataset, "1" for the Département's consolidated ones, which
-# the default order of search puts after the others (they change whenever a
-# source file does, and would otherwise always come first).
-RANK = "haute_garonne_rank"
 # Dataset-level statuses, from its files' latest validations.
 STATUS_LABELS = {
     VALID: N_("Follows its standard"),
@@ -64,12 +60,15 @@ def dataset_status(package_id: str) -> tuple[str | None, Any]:
     return VALID, max(dates)
 
 
-def _consolidated(name: str | None) -> bool:
+def _consolidated_last() -> str:
+    """A Solr sort clause: 1 for a consolidated dataset, 0 for the others."""
     from ckanext.haute_garonne.consolidation.portal import dataset_name
 
-    return bool(name) and any(
-        name == dataset_name(standard) for standard in registry.standards()
+    terms = ",".join(
+        f"termfreq(name,'{dataset_name(standard)}')"
+        for standard in registry.standards()
     )
+    return f"sum({terms},0) asc"
 
 
 def _type_label(name: str) -> str:
@@ -84,7 +83,6 @@ class ValidationIndexMixin(p.SingletonPlugin):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        pkg_dict[RANK] = "1" if _consolidated(pkg_dict.get("name")) else "0"
         status, date = dataset_status(pkg_dict["id"])
         if status:
             pkg_dict[FACET] = status
@@ -101,9 +99,12 @@ class ValidationIndexMixin(p.SingletonPlugin):
         return visibility.visible(pkg_dict, context.get("user"))
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        # The default order puts the Département's consolidated datasets
+        # last: they change whenever a source file does, and would otherwise
+        # always come first. By name, so that no reindexing is needed.
         if search_params.get("sort") in (None, "", "rank"):
             default = tk.config.get("ckan.search.default_package_sort")
-            search_params["sort"] = f"{RANK} asc, {default}"
+            search_params["sort"] = f"{_consolidated_last()}, {default}"
         return search_params
 
     def after_dataset_search(

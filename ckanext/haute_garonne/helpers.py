@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import flask
 import pytz
@@ -13,15 +14,18 @@ from babel.dates import get_datetime_format
 from flask_babel import format_date, format_time, get_locale
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
-from ckanext.haute_garonne import config
+from ckanext.haute_garonne import compat, config
 from ckanext.haute_garonne.collectivites import directory, lookup, theming
+from ckanext.haute_garonne.collectivites.communes import commune_names
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.model import ResourceValidation
 from ckanext.haute_garonne.socle import figures
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import DatasetType, SchemaVersion
+from ckanext.haute_garonne.validation import i18n, labels
 
 
 def haute_garonne_department_name() -> str:
@@ -315,3 +319,81 @@ def haute_garonne_safe_url(value: Any) -> str | None:
     if isinstance(value, str) and re.match(r"^https?://[^\s\"'<>`\\]+$", value):
         return value
     return None
+
+
+def haute_garonne_publishes() -> bool:
+    """Whether the menu offers "Ma collectivité": to logged-in users other
+    than sysadmins (whose page is the socle commun)."""
+    user = tk.current_user
+    return bool(user and user.is_authenticated and not user.sysadmin)
+
+
+def haute_garonne_error_type_label(code: str) -> str:
+    """A kind of validation error, in words (never its code)."""
+    with i18n.language(tk.h.lang()):
+        return labels.type_label(code)
+
+
+def haute_garonne_add_file_url(pkg: dict[str, Any], archive: Any = False) -> str | None:
+    """Where to add a file to a dataset, for those who may (never on an
+    archived version of it)."""
+    if archive is True or not pkg or not pkg.get("id"):
+        return None
+    if not tk.h.check_access("resource_create", {"package_id": pkg["id"]}):
+        return None
+    return tk.h.url_for(f"{pkg.get('type') or 'dataset'}_resource.new", id=pkg["name"])
+
+
+def haute_garonne_default_private(dataset_type: str | None) -> str:
+    """The visibility a new dataset's form starts with: SCDL datasets are
+    public data by law (and invalid files are refused anyway); other
+    datasets stay private until their publisher opens them, as in CKAN."""
+    return "False" if registry.get_dataset_type(dataset_type or "") else "True"
+
+
+def haute_garonne_territory(codes: Any) -> list[dict[str, str]]:
+    """The INSEE codes of a territorial coverage with their names: the
+    département's communes by name, the département by its own."""
+    if isinstance(codes, str):
+        codes = codes.split()
+    names = commune_names()
+    department = (config.department_code(), config.department_name())
+    found = []
+    for code in codes or []:
+        code = str(code)
+        name = department[1] if code == department[0] else names.get(code, "")
+        found.append({"code": code, "name": name})
+    return found
+
+
+def haute_garonne_organization_by_siren(siren: str | None) -> dict[str, str] | None:
+    """The collectivité with this SIREN (name and title), if it is on the
+    portal: an EPCI shown as a link to its page."""
+    if not siren:
+        return None
+    for group_id, title in compat.groups_with_extra("siren", str(siren)):
+        group = model.Group.get(group_id)
+        if group is not None and group.state == "active":
+            return {"name": group.name, "title": title or group.name}
+    return None
+
+
+@tk.chained_helper
+def user_image(next_helper: Any, user_id: str, size: int = 100) -> Any:
+    """Avatars are local: a picture given by an address on another host is
+    replaced by CKAN's placeholder, so that no page calls that host (and
+    Gravatar is off: ckan.gravatar_default = disabled). Named after core's
+    helper, which it chains."""
+    try:
+        user = tk.get_action("user_show")({"ignore_auth": True}, {"id": user_id})
+    except tk.ObjectNotFound:
+        return ""
+    url = user.get("image_display_url") or ""
+    site = urlsplit(tk.config.get("ckan.site_url") or "").netloc
+    if url and urlsplit(url).netloc not in ("", site):
+        return tk.h.snippet(
+            "user/snippets/placeholder.html",
+            size=size,
+            user_name=user["display_name"],
+        )
+    return next_helper(user_id, size)

@@ -49,6 +49,22 @@ class HauteGaronnePlugin(
         # site chose its own list.
         if not config_.get("licenses_group_url"):
             config_["licenses_group_url"] = config.licenses_file_url()
+        # After logging in, a publisher lands on "Ma collectivité" and a
+        # sysadmin on the socle commun, unless the site chose another page.
+        if config_.get("ckan.auth.route_after_login") in (
+            None,
+            "",
+            "dashboard.datasets",
+        ):
+            config_["ckan.auth.route_after_login"] = "haute_garonne.after_login"
+        # No page calls a third-party host: no Gravatar avatars (CKAN's
+        # local placeholder instead), unless the site chose otherwise.
+        if config_.get("ckan.gravatar_default") in (None, "", "identicon"):
+            config_["ckan.gravatar_default"] = "disabled"
+        # The main search lists every type of dataset, with a facet by type.
+        shown = str(config_.get("ckan.search.show_all_types") or "").lower()
+        if shown in ("", "none", "false", "0", "no", "off"):
+            config_["ckan.search.show_all_types"] = "dataset"
         # Collectivités' logos and banners: PNG, JPEG or WebP, never SVG.
         config_["ckan.upload.group.mimetypes"] = [
             "image/png",

@@ -18,7 +18,7 @@ from ckanext.dcat.utils import parse_accept_header
 
 from ckanext.haute_garonne.collectivites import directory
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
-from ckanext.haute_garonne.socle import overview
+from ckanext.haute_garonne.socle import dashboard, overview
 from ckanext.haute_garonne.socle.consolidation.merge import QuotedWriter, neutralise
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.standards.registry import N_
@@ -177,6 +177,8 @@ STATE_LABELS = {
     "pending": N_("Being validated"),
     "ok": N_("Valid and up to date"),
 }
+# The state of one dataset among several of the same type.
+DATASET_STATE_LABELS = {**STATE_LABELS, "missing": N_("No file yet")}
 
 
 def _overview_args() -> dict[str, str]:
@@ -219,8 +221,9 @@ def _csv_cell(value: Any) -> Any:
 
 def _overview_csv(rows: list[overview.Row]) -> Response:
     out = io.StringIO()
-    # Text quoted (a ";" in a name cannot split it), numbers bare.
-    writer = QuotedWriter(out)
+    # French Excel opens a file separated by ";" with a BOM in columns; text
+    # is quoted (a ";" in a name cannot split it), numbers bare.
+    writer = QuotedWriter(out, ";")
     header = [tk._("Local authority"), "SIREN", tk._("Kind"), tk._("Population"),
               tk._("Open data obligation"), tk._("Score")]  # fmt: skip
     for t in registry.DATASET_TYPES:
@@ -271,6 +274,7 @@ def _overview(include_private: bool, export: bool) -> Any:
             "include_private": include_private,
             "endpoint": endpoint,
             "state_labels": STATE_LABELS,
+            "dataset_state_labels": DATASET_STATE_LABELS,
             "dataset_types": registry.DATASET_TYPES,
         },
     )
@@ -321,6 +325,76 @@ def overview_collectivite(name: str) -> Any:
             "state_labels": STATE_LABELS,
             "dataset_types": registry.DATASET_TYPES,
             "include_private": include_private,
+        },
+    )
+
+
+# "Ma collectivité" -----------------------------------------------------------
+
+
+def _user_name() -> str:
+    return tk.current_user.name if tk.current_user.is_authenticated else ""
+
+
+@haute_garonne.route("/after-login")
+def after_login() -> Any:
+    """Where ``ckan.auth.route_after_login`` leads: sysadmins to the
+    département's overview, everyone else to their collectivité."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    if tk.current_user.sysadmin:
+        return tk.redirect_to("haute_garonne.overview_admin")
+    return tk.redirect_to("haute_garonne.dashboard")
+
+
+@haute_garonne.route("/ma-collectivite", endpoint="dashboard")
+def dashboard_index() -> Any:
+    """The collectivité of the logged-in publisher; a choice when several."""
+    user = _user_name()
+    if not user:
+        return tk.redirect_to(
+            "user.login", next=tk.h.url_for("haute_garonne.dashboard")
+        )
+    collectivites = dashboard.collectivites_of(user)
+    if len(collectivites) == 1:
+        return tk.redirect_to(
+            "haute_garonne.dashboard_read", name=collectivites[0]["name"]
+        )
+    return tk.render(
+        "haute_garonne/dashboard/index.html", {"collectivites": collectivites}
+    )
+
+
+@haute_garonne.route("/ma-collectivite/<name>")
+def dashboard_read(name: str) -> Any:
+    """For each of the six datasets: must it be published, where it stands,
+    what to do next."""
+    user = _user_name()
+    if not user:
+        return tk.redirect_to(
+            "user.login", next=tk.h.url_for("haute_garonne.dashboard_read", name=name)
+        )
+    org = tk.h.haute_garonne_collectivite(name)
+    if org is None:
+        return tk.abort(404, tk._("No such local authority"))
+    if not tk.h.check_access("package_create", {"owner_org": org["id"]}):
+        return tk.abort(403, tk._("You are not a publisher of this local authority"))
+    found = dashboard.build(org["name"], user)
+    if found is None:
+        return tk.abort(404, tk._("No such local authority"))
+    return tk.render(
+        "haute_garonne/dashboard/read.html",
+        {
+            "dashboard": found,
+            # The page wears its collectivité's theme.
+            "group_dict": {"id": org["id"], "is_organization": True},
+            "others": [
+                c for c in dashboard.collectivites_of(user) if c["name"] != org["name"]
+            ]
+            if not tk.current_user.sysadmin
+            else [],
+            "state_labels": dashboard.STATE_LABELS,
+            "requirement_labels": dashboard.REQUIREMENT_LABELS,
         },
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, Route, sync_playwright
 
 from ckan import model
 from ckan.tests import factories
@@ -246,3 +246,52 @@ def test_xss_in_theme_fields_never_runs(server, page):
     page.screenshot(path=str(ARTIFACTS / "theme-xss-stored.png"), full_page=True)
     assert _style(page, ".hg-band", "background-color") == _rgb("#005a8c")
     assert dialogs == []
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_colour_picker_previews_and_warns_before_saving(server, page):
+    org = factories.Organization(
+        name="roques", title="Roques", kind="commune", siren="213104581"
+    )
+    admin = factories.User(name="admin-roques", password=PASSWORD)
+    call_action(
+        "organization_member_create", id=org["id"], username=admin["name"], role="admin"
+    )
+    page.goto(f"{server}/user/login")
+    page.fill("input[name=login]", admin["name"])
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_load_state("networkidle")
+    # Pages ask for their JavaScript translations at ckan.site_url, which
+    # test.ini sets to a host that does not resolve: send them here.
+    site = "http://test.ckan.net"
+
+    def here(route: Route) -> None:
+        found = route.fetch(url=route.request.url.replace(site, server))
+        headers = {**found.headers, "access-control-allow-origin": "*"}
+        route.fulfill(response=found, headers=headers)
+
+    page.route(f"{site}/**", here)
+    page.goto(f"{server}/organization/edit/roques")
+    page.wait_for_load_state("networkidle")
+    # CKAN starts its JavaScript modules once the translations are loaded.
+    page.wait_for_selector(".hg-color-preview[data-ready=true]")
+    # Typing a colour moves the picker and repaints the preview.
+    page.fill("input[name=primary_color]", "#ffd54f")
+    picker = page.locator(".hg-color__picker").first
+    assert picker.input_value() == "#ffd54f"
+    assert _style(page, ".hg-color-preview__band", "background-color") == _rgb(
+        "#ffd54f"
+    )
+    ratio = page.locator(".hg-color-preview__ratio").inner_text()
+    assert "1,4:1" in ratio and "Trop claire" in ratio
+    preview = page.locator(".hg-color-preview")
+    preview.scroll_into_view_if_needed()
+    preview.screenshot(path=str(ARTIFACTS / "colour-preview-light.png"))
+    # Choosing with the picker fills the text field.
+    picker.fill("#00843d")
+    assert page.locator("input[name=primary_color]").input_value() == "#00843d"
+    assert "Trop claire" not in page.locator(".hg-color-preview__ratio").inner_text()
+    assert _style(page, ".hg-color-preview__link", "color") == _rgb("#00843d")
+    preview.screenshot(path=str(ARTIFACTS / "colour-preview-ok.png"))
+    # (Saving, and its refusal of a light colour: tests/test_forms_help.py.)

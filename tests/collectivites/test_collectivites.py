@@ -288,7 +288,10 @@ def test_a_collectivite_and_its_datasets_wear_its_theme(
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_admins_are_told_when_their_colour_was_darkened(app, roques):
     admin = _member(roques, "admin")
-    call_action("organization_patch", id=roques["id"], primary_color="#ffd54f")
+    # A colour saved before the portal refused light ones.
+    group = model.Group.get(roques["id"])
+    group.extras = {**group.extras, "primary_color": "#ffd54f"}
+    model.repo.commit()
     about = app.get("/organization/about/roques", headers=admin["headers"]).body
     assert "trop claire" in about
     assert "trop claire" not in app.get("/organization/about/roques").body

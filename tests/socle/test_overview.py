@@ -110,7 +110,9 @@ def test_filters_and_the_csv_export_match(app, territory):
 
     response = app.get("/socle-commun.csv?obligation=yes")
     assert response.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";")
+    )
     assert [r[0] for r in rows[1:]] == ["Roques", "Sicoval"]
     header = rows[0]
     subventions = header.index("Subventions")
@@ -122,7 +124,10 @@ def test_filters_and_the_csv_export_match(app, territory):
 def test_a_formula_in_a_name_is_neutralised_in_the_csv(app, make_collectivite):
     make_collectivite(name="piege", title='=HYPERLINK("http://x")')
     rows = list(
-        csv.reader(io.StringIO(app.get("/socle-commun.csv").data.decode("utf-8-sig")))
+        csv.reader(
+            io.StringIO(app.get("/socle-commun.csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
     )
     assert rows[1][0] == '\'=HYPERLINK("http://x")'
 
@@ -185,3 +190,42 @@ def test_the_detail_page_shows_who_is_logged_in(app, editor):
         == (editor["fullname"])
     )
     assert page.select_one("h1").get_text(strip=True) == "Roques"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_faulty_dataset_is_not_hidden_by_a_conforming_one(
+    app, territory, background_file
+):
+    """Roques has valid grants; a second grants dataset with a faulty file
+    makes its cell "invalid", counted, and the filters agree with search."""
+    background_file(_dataset(territory["roques"], "subventions-roques-2"), INVALID)
+    page = BeautifulSoup(app.get("/socle-commun").body, "html.parser")
+    cell = page.select_one(
+        "tr[data-collectivite=roques] td[data-dataset-type=subventions]"
+    )
+    assert cell["data-state"] == "invalid"
+    counts = {
+        span["data-state"]: span["data-count"]
+        for span in cell.select(".hg-state__counts [data-state]")
+    }
+    assert counts == {"invalid": "1", "ok": "1"}
+    assert "Non conforme : 1" in cell.get_text(" ", strip=True)
+    listed = cell.select_one(".hg-state__counts a")["href"]
+    assert listed.startswith("/subventions/") and "organization=roques" in listed
+
+    def names(query: str) -> list[str]:
+        return list(_table(app.get(f"/socle-commun?{query}").body))
+
+    # The filter counts what the search's "Conformité" facet counts.
+    search = call_action(
+        "package_search",
+        fq="+dataset_type:subventions +validation_status:invalid",
+        **{"facet.field": ["organization"]},
+    )
+    facet = sorted(i["name"] for i in search["search_facets"]["organization"]["items"])
+    assert names("state=invalid") == facet == ["labege", "roques"]
+    assert names("state=ok") == ["roques"]
+    api = app.get("/api/3/action/haute_garonne_overview_show").json["result"]
+    roques = next(c for c in api["collectivites"] if c["name"] == "roques")
+    assert roques["datasets"]["subventions"]["counts"] == {"invalid": 1, "ok": 1}
+    assert roques["score"] == 0

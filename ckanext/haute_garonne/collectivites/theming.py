@@ -25,6 +25,7 @@ __all__ = [
     "Theme",
     "contrast",
     "parse_color",
+    "readable_on_white",
     "theme_for",
 ]
 
@@ -86,6 +87,12 @@ def _readable_on_white(color: str) -> str:
         factor = round(factor - 0.05, 2)
         candidate = _darken(color, factor)
     return candidate
+
+
+def readable_on_white(color: str) -> str:
+    """The shade of ``color`` closest to it that links on a white page may
+    wear (itself when it is dark enough)."""
+    return _readable_on_white(color)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import math
 import re
 from typing import Any
 
+from babel.numbers import format_decimal
 from dateutil.parser import isoparse
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren
@@ -42,6 +44,7 @@ __all__ = [
     "haute_garonne_newlines",
     "haute_garonne_open_data_obligation",
     "haute_garonne_plain_text",
+    "haute_garonne_readable_color",
     "haute_garonne_resource_scdl_standard",
     "haute_garonne_resource_scdl_version",
     "haute_garonne_scdl_standard",
@@ -379,6 +382,49 @@ def haute_garonne_color(value: Any, context: Context) -> Any:
             )
         )
     return color
+
+
+def _ratio(value: float) -> str:
+    """A contrast ratio as the page's language writes it (4,5 in French)."""
+    try:
+        return format_decimal(value, format="0.0", locale=tk.h.lang() or "en")
+    except Exception:  # no request (command line): the portal speaks French
+        return format_decimal(value, format="0.0", locale="fr")
+
+
+def haute_garonne_readable_color(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A new primary colour must reach a contrast of 4.5:1 (WCAG AA) on the
+    white page, where links wear it; the message names the ratio and a
+    darker shade that would. A colour kept from before is left alone."""
+    value = data.get(key)
+    color = theming.parse_color(value)
+    if color is None or errors.get(key):
+        return
+    ratio = theming.contrast(color, theming.WHITE)
+    if ratio >= theming.AA:
+        return
+    own = data.get(("id",))
+    group = context.get("group") or (model.Group.get(own) if not _empty(own) else None)
+    if (
+        group is not None
+        and theming.parse_color(group.extras.get(key[-1]) if group.extras else None)
+        == color
+    ):
+        return
+    errors[key].append(
+        tk._(
+            "The colour {color} has a contrast of only {ratio}:1 on a white page, "
+            "where links wear it; they need at least {minimum}:1 (WCAG AA) to "
+            "stay readable. Choose a darker shade, for example {suggestion}."
+        ).format(
+            color=color,
+            ratio=_ratio(math.floor(ratio * 10) / 10),  # never rounded up to 4.5
+            minimum=_ratio(theming.AA),
+            suggestion=theming.readable_on_white(color),
+        )
+    )
 
 
 def _check_url(value: Any) -> str:

@@ -11,6 +11,7 @@ dataset's latest file.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,18 +68,34 @@ def late_after(frequency: str | None) -> int | None:
 
 @dataclass
 class Cell:
-    """One collectivité and one dataset type."""
+    """One collectivité and one dataset type: the state of its worst dataset
+    of that type (``datasets`` holds each one's own cell, worst first)."""
 
     dataset_type: str
     state: str = MISSING
-    dataset: dict[str, Any] | None = None  # name, title, private
+    dataset: dict[str, Any] | None = None  # id, name, title, private, frequency
     validation: str | None = None  # valid, invalid, pending, None (no file checked)
     updated: datetime.datetime | None = None
     due: datetime.datetime | None = None  # when it becomes late
+    datasets: list[Cell] = field(default_factory=list)
 
     @property
     def published(self) -> bool:
         return self.dataset is not None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many of the datasets are in each state, worst first (a
+        dataset without any file counts as "missing")."""
+        found = Counter(d.state for d in self.datasets)
+        return {state: found[state] for state in STATES if found[state]}
+
+    def has(self, state: str) -> bool:
+        """Whether one of the datasets is in ``state``; "missing": whether
+        none has a file."""
+        if state == MISSING:
+            return self.state == MISSING
+        return any(d.state == state for d in self.datasets)
 
 
 @dataclass
@@ -171,21 +188,25 @@ def _cell(
     updates: dict[str, datetime.datetime],
     today: datetime.date,
 ) -> Cell:
-    """The best of a collectivité's datasets of one type."""
+    """The worst of a collectivité's datasets of one type, with each one's
+    own cell."""
     cells = []
     for dataset in datasets:
+        # package_search gives "extras_frequency" back as "frequency".
+        frequency = dataset.get("frequency") or dataset.get("extras_frequency")
         cell = Cell(
             dataset_type,
             dataset={
+                "id": dataset["id"],
                 "name": dataset["name"],
                 "title": dataset["title"],
                 "private": dataset.get("capacity") == "private",
+                "frequency": frequency,
             },
             validation=statuses.get(dataset["id"]),
             updated=updates.get(dataset["id"]),
         )
-        # package_search gives "extras_frequency" back as "frequency".
-        days = late_after(dataset.get("frequency") or dataset.get("extras_frequency"))
+        days = late_after(frequency)
         if cell.updated and days is not None:
             cell.due = cell.updated + datetime.timedelta(days=days)
         if cell.updated is None or cell.validation == INVALID:
@@ -199,9 +220,22 @@ def _cell(
         cells.append(cell)
     if not cells:
         return Cell(dataset_type)
-    # A dataset without any file counts as published but empty ("missing").
-    return max(
-        cells, key=lambda c: (STATES.index(c.state), c.updated or datetime.datetime.min)
+    # The worst first; of two in the same state, the one updated longest ago.
+    cells.sort(
+        key=lambda c: (STATES.index(c.state), c.updated or datetime.datetime.max)
+    )
+    # A dataset without any file counts as published but empty ("missing"),
+    # and shows only when none of the others has a file.
+    with_file = [c for c in cells if c.updated is not None]
+    shown = with_file[0] if with_file else cells[-1]
+    return Cell(
+        dataset_type,
+        state=shown.state,
+        dataset=shown.dataset,
+        validation=shown.validation,
+        updated=shown.updated,
+        due=shown.due,
+        datasets=cells,
     )
 
 
@@ -260,6 +294,7 @@ def row_dict(row: Row) -> dict[str, Any]:
                 "validation": cell.validation,
                 "updated": cell.updated.isoformat() if cell.updated else None,
                 "late_from": cell.due.date().isoformat() if cell.due else None,
+                "counts": cell.counts,
             }
             for cell in row.cells
         },
@@ -278,8 +313,9 @@ def select(
     sort: str = "title",
 ) -> list[Row]:
     """Rows matching the filters, sorted: ``epci`` a SIREN (the EPCI and its
-    member communes), ``obligation`` yes/no, ``state`` a cell state that at
-    least one of the row's cells has."""
+    member communes), ``obligation`` yes/no, ``state`` a state that at least
+    one of the row's datasets is in (as the search facets count them), or
+    "missing": a dataset type not published."""
     found = []
     for row in rows:
         c = row.collectivite
@@ -291,7 +327,7 @@ def select(
             continue
         if obligation == "no" and c.get("obligation") is True:
             continue
-        if state and not any(cell.state == state for cell in row.cells):
+        if state and not any(cell.has(state) for cell in row.cells):
             continue
         found.append(row)
     if sort == "population":

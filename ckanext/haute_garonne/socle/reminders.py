@@ -114,7 +114,8 @@ def notify_invalid(resource_id: str) -> int:
 
 def _late_lines(row: overview.Row) -> list[str]:
     lines = []
-    for cell in row.cells:
+    # Every late dataset, even one that a worse one of its type hides.
+    for cell in (d for c in row.cells for d in c.datasets):
         if cell.state == overview.LATE and cell.dataset:
             lines.append(
                 tk._("- {title}: last file on {date}, {url}").format(

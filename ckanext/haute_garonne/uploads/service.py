@@ -53,7 +53,11 @@ def _refuse(report: dict[str, Any], label: str) -> None:
             standard=label, version=report["version"], count=store.error_count(report)
         )
     raise tk.ValidationError(
-        {"url": [message], "validation": report["errors"]},
+        {
+            "url": [message],
+            "validation": report["errors"],
+            "validation_hints": report.get("hints") or [],
+        },
         error_summary={tk._("File"): message},
     )
 

@@ -29,7 +29,7 @@ def test_the_overview_csv_opens_in_french_excel(app, roques):
     assert body.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
     header, line = body.decode("utf-8-sig").splitlines()[:2]
     assert header.startswith("Collectivité;SIREN;Type;Population;")
-    assert line.startswith("Roques;213104581;Commune;5436;")
+    assert line.startswith('"Roques";"213104581";"Commune";5436;')
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -4,6 +4,7 @@ compliance overview of the socle commun; the DCAT feeds."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from typing import Any
@@ -233,7 +234,9 @@ def _overview_csv(rows: list[overview.Row]) -> Response:
             tk._("{dataset_type}: dataset").format(dataset_type=label),
             tk._("{dataset_type}: last file").format(dataset_type=label),
         ]
-    writer.writerow([_csv_cell(v) for v in header])
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(
+        [_csv_cell(v) for v in header]
+    )
     for row in rows:
         c = row.collectivite
         line = [c["title"], c["siren"], tk.h.haute_garonne_kind_label(c["kind"]),

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rq import SimpleWorker
 from werkzeug.datastructures import FileStorage
 
 from ckan import model
@@ -71,12 +70,6 @@ def _validation_jobs() -> list[dict[str, Any]]:
     ]
 
 
-def _run_queued_jobs() -> None:
-    """Run what is queued in this process, as a burst worker would."""
-    queue = ckan_jobs.get_queue()
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-
 def _wait_for(what: Callable[[], bool], seconds: float, step: float) -> None:
     deadline = time.monotonic() + seconds
     while not what():
@@ -107,7 +100,7 @@ def test_redis_keeps_the_queue_on_disk():
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
-def test_asking_five_times_queues_one_validation(roques):
+def test_asking_five_times_queues_one_validation(roques, run_queued_jobs):
     resource = _saved_for_later(_subventions(roques), VALID)
     for _ in range(5):
         pending = call_action(
@@ -119,7 +112,7 @@ def test_asking_five_times_queues_one_validation(roques):
     rows = model.Session.query(ResourceValidation).filter_by(resource_id=resource["id"])
     assert [row.status for row in rows] == ["pending"]
 
-    _run_queued_jobs()
+    run_queued_jobs()
     assert _status(resource["id"]) == "valid"
     assert _validation_jobs() == []
     # Once it is done, asking again validates again.
@@ -128,7 +121,9 @@ def test_asking_five_times_queues_one_validation(roques):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
-def test_a_validation_whose_job_was_lost_is_queued_again(cli, roques, reset_queues):
+def test_a_validation_whose_job_was_lost_is_queued_again(
+    cli, roques, reset_queues, run_queued_jobs
+):
     resource = _saved_for_later(_subventions(roques), VALID)
     # Redis restarted without persistence, or someone emptied the queue.
     reset_queues()
@@ -148,19 +143,21 @@ def test_a_validation_whose_job_was_lost_is_queued_again(cli, roques, reset_queu
     assert "0 validation(s) remise(s) en file" in result.output
     assert len(_validation_jobs()) == 1
 
-    _run_queued_jobs()
+    run_queued_jobs()
     assert _status(resource["id"]) == "valid"
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
-def test_a_validation_whose_job_always_fails_gets_a_verdict(cli, roques):
+def test_a_validation_whose_job_always_fails_gets_a_verdict(
+    cli, roques, run_queued_jobs
+):
     resource = _saved_for_later(_subventions(roques), VALID)
     key = f"validation-{resource['id']}"
     queue = ckan_jobs.get_queue()
     # Its job (here one that always raises) uses up its retries.
     queue.fetch_job(background.job_id(key)).delete()
     assert background.enqueue_once(json.loads, ["{"], key=key, title="broken")
-    _run_queued_jobs()
+    run_queued_jobs()
     assert background.state(key) == "failed"
 
     result = cli.invoke(ckan, ["haute-garonne", "requeue", "--min-age", "0"])

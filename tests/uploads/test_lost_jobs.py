@@ -169,6 +169,7 @@ def test_a_validation_whose_job_always_fails_gets_a_verdict(
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+@pytest.mark.ckan_config("ckan.max_resource_size", 100)  # CKAN 2.11: in MB
 def test_a_killed_workers_validation_is_finished_by_another_worker(roques):
     # A file large enough that its validation runs for a few seconds.
     rows = (ROWS * (250_000 // len(ROWS) + 1))[:250_000]

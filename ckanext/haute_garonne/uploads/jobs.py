@@ -132,10 +132,11 @@ def sweep_now_and_then() -> None:
     """Jobs sweep for lost validations, at most once a minute for the site;
     a sweep that fails never stops the job."""
     try:
-        if background.once_per("validation-sweep", SWEEP_EVERY):
+        if background.once_per("sweep-validations", SWEEP_EVERY):
             requeue_stale()
     except Exception:
         log.exception("Sweep for lost validations failed")
+        model.Session.rollback()
 
 
 def requeue_stale(min_age: int = SWEEP_EVERY) -> dict[str, int]:
@@ -163,7 +164,11 @@ def requeue_stale(min_age: int = SWEEP_EVERY) -> dict[str, int]:
         if state in ("waiting", "running"):
             counts["running"] += 1
         elif state == "failed":
-            _give_up(row)
+            try:
+                _give_up(row)
+            except tk.ObjectNotFound:  # deleted meanwhile
+                model.Session.rollback()
+                continue
             counts["failed"] += 1
         else:
             log.warning(

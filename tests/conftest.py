@@ -198,3 +198,21 @@ def allow_local(
     admin would list an intranet host."""
     monkeypatch.setitem(ckan_config, ALLOWED_HOSTS, local_server.host)
     return local_server
+
+
+@pytest.fixture
+def run_queued_jobs() -> Callable[[], None]:
+    """Run the queued background jobs in this process, as a burst worker
+    (``ckan jobs worker --burst``) would. At most 50: a job that queues
+    itself again forever fails the test instead of hanging."""
+    from rq import SimpleWorker
+
+    from ckan.lib import jobs
+
+    def run() -> None:
+        queue = jobs.get_queue()
+        worker = SimpleWorker([queue], connection=queue.connection)
+        worker.work(burst=True, max_jobs=50)
+        assert queue.count == 0, "jobs keep queueing jobs"
+
+    return run

@@ -13,6 +13,7 @@ from ckanext.haute_garonne.collectivites import onboarding
 from ckanext.haute_garonne.language import in_default_language
 from ckanext.haute_garonne.socle import jobs, reminders
 from ckanext.haute_garonne.socle.consolidation import portal
+from ckanext.haute_garonne.uploads import jobs as upload_jobs
 from ckanext.haute_garonne.validation.__main__ import main
 
 __all__ = ["haute_garonne"]
@@ -185,3 +186,26 @@ def remind(today: Any) -> None:
         f"{sent['late']} reminder(s) about late datasets, "
         f"{sent['digest']} digest(s) sent."
     )
+
+
+@haute_garonne.command()
+@click.option(
+    "--min-age",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="Only validations waiting for at least this many seconds.",
+)
+def requeue(min_age: int) -> None:
+    """Queue again the validations no job will finish: their job was lost
+    (a Redis restarted without persistence) or its worker died (run it from
+    cron every few minutes). Validation and consolidation jobs do it too
+    when they start, at most once a minute."""
+    with in_default_language():
+        counts = upload_jobs.requeue_stale(min_age)
+        click.echo(
+            tk._(
+                "{requeued} validation(s) queued again, {failed} given up "
+                "(recorded as errors), {running} waiting or running."
+            ).format(**counts)
+        )

@@ -287,9 +287,11 @@ def test_consolidating_subventions_publishes_a_valid_file_of_the_departement(
         if r["source_collectivite"] == "Roques"
     )
     assert all(r["source_ressource"] and r["source_date"] for r in provenance)
-    # The public description names the invalid file, never the private one.
-    assert "Labège" in consolidated["description"]
+    # The public description counts the hidden (invalid) file and the
+    # private one, and names neither.
+    assert "Labège" not in consolidated["description"]
     assert "Castanet" not in consolidated["description"]
+    assert "2 fichier(s) non public(s)" in consolidated["description"]
 
     # Run again (Labège fixed its file, say): the same two files are updated,
     # not duplicated, and the consolidated files are no source of their own.

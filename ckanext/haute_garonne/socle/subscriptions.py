@@ -1,7 +1,10 @@
 """What the département's view does when a validation report is recorded
 (``uploads.signals.report_recorded``): the dataset is indexed again (its
 "Conformité" facet), the collectivité's admins are told when a file turns
-invalid, and the standard's consolidated file is rebuilt.
+invalid, and the standard's consolidated file is rebuilt. And when CKAN
+changes a source dataset (``action_succeeded``: made private or public,
+deleted, purged, edited, a file deleted), the consolidated files its files
+are in are rebuilt, so that withdrawn rows leave them in the job that follows.
 
 The pattern of CKAN's own ``ckanext/activity/subscriptions.py``; wired by
 ``implementations/signals.py``.
@@ -20,7 +23,7 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.collectivites import lookup
 from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
 from ckanext.haute_garonne.socle import jobs, reminders
-from ckanext.haute_garonne.socle.consolidation import portal
+from ckanext.haute_garonne.socle.consolidation import portal, sources
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import RecordedReport
 from ckanext.haute_garonne.uploads.signals import report_recorded
@@ -31,7 +34,13 @@ __all__ = ["get_subscriptions"]
 
 
 def get_subscriptions() -> SignalMapping:
-    return {report_recorded: [reindex, remind, rebuild]}
+    return {
+        report_recorded: [reindex, remind, rebuild],
+        tk.signals.action_succeeded: [
+            {"sender": action, "receiver": dataset_changed}
+            for action in sources.ACTIONS
+        ],
+    }
 
 
 def reindex(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:
@@ -60,10 +69,37 @@ def rebuild(
     if record.status not in FINAL_STATUSES or not config.consolidation_auto():
         return
     try:
-        found = registry.get_standard(record.standard)
-        if found is None or found.kind != "table":
+        if not portal.wants_rebuild(resource):
             return
-        if portal.wants_rebuild(resource) and lookup.department() is not None:
-            jobs.queue_consolidation(record.standard, record.version)
+        # This version, and any other the file was valid for before.
+        versions = sources.versions_of(resource_ids=[record.resource_id])
+        found = registry.get_standard(record.standard)
+        if found is not None and found.kind == "table":
+            versions.add((record.standard, record.version))
+        _queue(versions)
     except Exception:
         log.exception("Consolidation not queued for %s", record.resource_id)
+
+
+def dataset_changed(sender: str, **kwargs: Any) -> None:
+    """A source dataset changed or lost a file (CKAN's ``action_succeeded``,
+    the sender being the action): rebuild the consolidated files its files
+    may be in. An action never fails because of it."""
+    if not config.consolidation_auto():
+        return
+    try:
+        _queue(
+            sources.versions_after(
+                sender, kwargs.get("data_dict") or {}, kwargs.get("result")
+            )
+        )
+    except Exception:
+        log.exception("Consolidation not queued after %s", sender)
+
+
+def _queue(versions: set[tuple[str, str]]) -> None:
+    """Queue these consolidations, if the portal has a Département to
+    publish them."""
+    if versions and lookup.department() is not None:
+        for standard, version in sorted(versions):
+            jobs.queue_consolidation(standard, version)

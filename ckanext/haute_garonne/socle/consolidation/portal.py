@@ -12,7 +12,8 @@ in a generic dataset named ``consolidation-<standard>``, created if missing,
 with two files per version (see ``merge.py``): the consolidated file, which
 declares the standard and so is validated like any SCDL upload, and the
 provenance file. Its description sums up what was merged and left out,
-naming only public files.
+naming only files the public sees (never a private, deleted, hidden or
+not yet validated one).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ckanext.haute_garonne import compat, config
 from ckanext.haute_garonne.collectivites import lookup
 from ckanext.haute_garonne.model import (
     ERROR,
+    FINAL_STATUSES,
     INVALID,
     PENDING,
     RUNNING,
@@ -50,7 +52,7 @@ from ckanext.haute_garonne.types import (
     LeftOut,
     SchemaVersion,
 )
-from ckanext.haute_garonne.uploads import files
+from ckanext.haute_garonne.uploads import files, visibility
 from ckanext.haute_garonne.uploads.runner import standard_of
 
 log = logging.getLogger(__name__)
@@ -194,9 +196,10 @@ def gather(
             if not public:
                 left_out.append(LeftOut(label, "private", public=False))
             elif row is None:
-                left_out.append(LeftOut(label, "not-validated"))
+                left_out.append(LeftOut(label, "not-validated", public=False))
             elif row.status != VALID:
-                left_out.append(LeftOut(label, REASONS.get(row.status, row.status)))
+                reason = REASONS.get(row.status, row.status)
+                left_out.append(LeftOut(label, reason, public=_shown(row)))
             elif row.version != version.version:
                 left_out.append(LeftOut(label, "version", detail=row.version))
             else:
@@ -217,6 +220,15 @@ def gather(
                     )
                 )
     return sources, left_out
+
+
+def _shown(row: ResourceValidation) -> bool:
+    """Whether a left-out file of a public dataset may be named in public:
+    only with a verdict, and if that verdict does not hide it (a file
+    without a verdict, or hidden, is named nowhere)."""
+    return row.status in FINAL_STATUSES and not visibility.resource_hidden(
+        row.resource_id
+    )
 
 
 def _fetched(
@@ -309,13 +321,13 @@ def _summary(report: ConsolidationReport) -> str:
         )
     ]
     public = [left for left in report.left_out if left.public]
-    private = len(report.left_out) - len(public)
-    if public or private:
+    others = len(report.left_out) - len(public)
+    if public or others:
         lines.append("")
         lines.append(tk._("Files left out:"))
         lines.extend(f"- {left.label}: {reason_label(left)}" for left in public)
-        if private:
-            lines.append("- " + tk._("{count} private file(s)").format(count=private))
+        if others:
+            lines.append("- " + tk._("{count} file(s) not public").format(count=others))
     return "\n".join(lines)
 
 

@@ -94,19 +94,31 @@ class ResourceValidation(tk.BaseModel):
         )
 
     @classmethod
+    def latest_of(
+        cls, package_ids: list[str], *columns: Any, live_only: bool = True
+    ) -> Any:
+        """A query of the latest validation of each file of these datasets
+        (these columns of it, or the whole row), of their active files only
+        unless ``live_only`` is false."""
+        query = model.Session.query(*(columns or (cls,)))
+        if live_only:
+            query = query.join(
+                model.Resource, model.Resource.id == cls.resource_id
+            ).filter(model.Resource.state == "active")
+        return (
+            query.filter(cls.package_id.in_(package_ids))
+            .order_by(cls.resource_id, cls.created.desc())
+            .distinct(cls.resource_id)
+        )
+
+    @classmethod
     def latest_statuses(cls, package_ids: list[str]) -> dict[str, str]:
         """The status of the latest validation of each file of these
         datasets, by resource id, in one query."""
         if not package_ids:
             return {}
-        rows = (
-            model.Session.query(cls.resource_id, cls.status)
-            .filter(cls.package_id.in_(package_ids))
-            .order_by(cls.resource_id, cls.created.desc())
-            .distinct(cls.resource_id)
-            .all()
-        )
-        return dict(rows)
+        rows = cls.latest_of(package_ids, cls.resource_id, cls.status, live_only=False)
+        return dict(rows.all())
 
     @classmethod
     def for_hash(cls, resource_id: str, file_hash: str) -> ResourceValidation | None:
@@ -115,3 +127,17 @@ class ResourceValidation(tk.BaseModel):
             .filter(cls.resource_id == resource_id, cls.file_hash == file_hash)
             .first()
         )
+
+
+def dataset_status_of(statuses: set[str]) -> str | None:
+    """The status of a dataset's files taken together (the "Conformité"
+    facet and the overview): invalid if one file is invalid or unreadable,
+    pending if one is being checked, valid if all the checked ones are
+    valid; None without any checked file."""
+    if not statuses:
+        return None
+    if statuses & set(FAILED_STATUSES):
+        return INVALID
+    if statuses & {PENDING, RUNNING}:
+        return PENDING
+    return VALID

@@ -21,8 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.haute_garonne.model import (
-    ERROR,
-    INVALID,
+    FAILED_STATUSES,
     PENDING,
     RUNNING,
     ResourceValidation,
@@ -184,14 +183,7 @@ def _validations(package_ids: list[str]) -> dict[str, list[ResourceValidation]]:
     """The latest validation of each live file of these datasets."""
     if not package_ids:
         return {}
-    rows = (
-        model.Session.query(ResourceValidation)
-        .join(model.Resource, model.Resource.id == ResourceValidation.resource_id)
-        .filter(model.Resource.state == "active")
-        .filter(ResourceValidation.package_id.in_(package_ids))
-        .order_by(ResourceValidation.resource_id, ResourceValidation.created.desc())
-        .distinct(ResourceValidation.resource_id)
-    )
+    rows = ResourceValidation.latest_of(package_ids)
     found: dict[str, list[ResourceValidation]] = {}
     for row in rows:
         found.setdefault(row.package_id, []).append(row)
@@ -199,6 +191,26 @@ def _validations(package_ids: list[str]) -> dict[str, list[ResourceValidation]]:
 
 
 _YEARLY = ("ANNUAL", "BIENNIAL")
+
+
+def _first(
+    validations: list[ResourceValidation], statuses: tuple[str, ...]
+) -> ResourceValidation | None:
+    return next((v for v in validations if v.status in statuses), None)
+
+
+def _report_url(
+    dataset_type: str, name: str, validation: ResourceValidation | None
+) -> str | None:
+    """The report page of a validation's file, if there is one."""
+    if validation is None:
+        return None
+    return tk.h.url_for(
+        "haute_garonne.validation_report",
+        package_type=dataset_type,
+        id=name,
+        resource_id=validation.resource_id,
+    )
 
 
 def _entry(
@@ -221,40 +233,17 @@ def _entry(
         entry.state = DRAFT
         entry.action = Action(N_("Add a file"), add_file)
     elif cell.state == overview.INVALID_STATE:
-        faulty = next(
-            (v for v in validations if v.status in (INVALID, ERROR)),
-            None,
-        )
+        faulty = _first(validations, FAILED_STATUSES)
         entry.error_count = faulty.error_count if faulty else 0
-        url = (
-            tk.h.url_for(
-                "haute_garonne.validation_report",
-                package_type=dataset_type,
-                id=name,
-                resource_id=faulty.resource_id,
-            )
-            if faulty
-            else read
-        )
+        url = _report_url(dataset_type, name, faulty) or read
         entry.action = Action(N_("Fix the file with its report"), url)
     elif cell.state == overview.LATE:
         yearly = (dataset.get("frequency") or "").endswith(_YEARLY)
         label = N_("Add this year's file") if yearly else N_("Add the new file")
         entry.action = Action(label, add_file)
     elif cell.state == overview.PENDING_STATE:
-        checking = next(
-            (v for v in validations if v.status in (PENDING, RUNNING)), None
-        )
-        url = (
-            tk.h.url_for(
-                "haute_garonne.validation_report",
-                package_type=dataset_type,
-                id=name,
-                resource_id=checking.resource_id,
-            )
-            if checking
-            else read
-        )
+        checking = _first(validations, (PENDING, RUNNING))
+        url = _report_url(dataset_type, name, checking) or read
         entry.action = Action(N_("Follow the validation"), url)
     else:
         entry.action = Action(N_("See the dataset"), read)

@@ -23,12 +23,11 @@ from ckan import model
 from ckanext.haute_garonne.collectivites import directory
 from ckanext.haute_garonne.collectivites.identity import EPCI_KINDS
 from ckanext.haute_garonne.model import (
-    ERROR,
     INVALID,
     PENDING,
-    RUNNING,
     VALID,
     ResourceValidation,
+    dataset_status_of,
 )
 from ckanext.haute_garonne.standards import registry
 
@@ -141,30 +140,17 @@ def _statuses(package_ids: list[str]) -> dict[str, str]:
     facet says)."""
     if not package_ids:
         return {}
-    rows = (
-        model.Session.query(
-            ResourceValidation.package_id,
-            ResourceValidation.resource_id,
-            ResourceValidation.status,
-        )
-        .join(model.Resource, model.Resource.id == ResourceValidation.resource_id)
-        .filter(model.Resource.state == "active")
-        .filter(ResourceValidation.package_id.in_(package_ids))
-        .order_by(ResourceValidation.resource_id, ResourceValidation.created.desc())
-        .distinct(ResourceValidation.resource_id)
+    rows = ResourceValidation.latest_of(
+        package_ids, ResourceValidation.package_id, ResourceValidation.status
     )
     statuses: dict[str, set[str]] = {}
-    for package_id, _resource_id, status in rows:
+    for package_id, status in rows:
         statuses.setdefault(package_id, set()).add(status)
-    result = {}
-    for package_id, found in statuses.items():
-        if found & {INVALID, ERROR}:
-            result[package_id] = INVALID
-        elif found & {PENDING, RUNNING}:
-            result[package_id] = PENDING
-        else:
-            result[package_id] = VALID
-    return result
+    return {
+        package_id: status
+        for package_id, found in statuses.items()
+        if (status := dataset_status_of(found)) is not None
+    }
 
 
 def _updates(package_ids: list[str]) -> dict[str, datetime.datetime]:

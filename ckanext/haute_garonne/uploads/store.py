@@ -14,14 +14,12 @@ from ckan import model
 
 from ckanext.haute_garonne.model import (
     ERROR,
-    FAILED_STATUSES,
     FINAL_STATUSES,
     INVALID,
-    PENDING,
-    RUNNING,
     VALID,
     ResourceValidation,
     _now,
+    dataset_status_of,
 )
 from ckanext.haute_garonne.types import RecordedReport, SchemaVersion
 from ckanext.haute_garonne.uploads import signals
@@ -85,27 +83,13 @@ def dataset_status(package_id: str) -> tuple[str | None, datetime.datetime | Non
     """The status of a dataset's files taken together, and the date of the
     latest validation: invalid if one file is invalid or unreadable, pending
     if one is being checked, valid if all the checked ones are valid."""
-    rows = (
-        model.Session.query(ResourceValidation)
-        .filter(ResourceValidation.package_id == package_id)
-        .order_by(ResourceValidation.created.desc())
-        .all()
-    )
-    latest: dict[str, ResourceValidation] = {}
-    for row in rows:
-        latest.setdefault(row.resource_id, row)
-    live = {
-        r.id
-        for r in model.Session.query(model.Resource.id).filter_by(
-            package_id=package_id, state="active"
-        )
-    }
-    statuses = {row.status for rid, row in latest.items() if rid in live}
-    if not statuses:
+    rows = ResourceValidation.latest_of(
+        [package_id],
+        ResourceValidation.status,
+        ResourceValidation.finished,
+        ResourceValidation.created,
+    ).all()
+    status = dataset_status_of({row.status for row in rows})
+    if status is None:
         return None, None
-    dates = [row.finished or row.created for rid, row in latest.items() if rid in live]
-    if statuses & set(FAILED_STATUSES):
-        return INVALID, max(dates)
-    if statuses & {PENDING, RUNNING}:
-        return PENDING, max(dates)
-    return VALID, max(dates)
+    return status, max(row.finished or row.created for row in rows)

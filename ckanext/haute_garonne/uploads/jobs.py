@@ -101,13 +101,7 @@ def validate_resource(resource_id: str) -> str:
             sha256 = fetched.sha256
     except (files.FetchError, OSError) as e:
         log.warning("Validation of resource %s failed: %s", resource_id, e)
-        report = {
-            "status": ERROR,
-            "fatal": str(e),
-            "errors": [],
-            "error_counts": {},
-            "version": version.version,
-        }
+        report = _error_report(str(e), version)
         sha256 = f"error:{resource_id}"
     # A request for a new file while this job ran set it back to pending,
     # for the follow-up job: leave it then.
@@ -198,11 +192,16 @@ def _give_up(row: ResourceValidation) -> None:
             "{count} times. Ask for a new validation; if it fails again, "
             "contact the portal's team."
         ).format(count=background.RETRIES + 1)
-    report = {
+    report = _error_report(fatal, version)
+    store.save(resource, f"error:{resource_id}", version, report, ERROR)
+
+
+def _error_report(message: str, version: SchemaVersion) -> dict[str, Any]:
+    """The report of a file that could not be checked, for the publisher."""
+    return {
         "status": ERROR,
-        "fatal": fatal,
+        "fatal": message,
         "errors": [],
         "error_counts": {},
         "version": version.version,
     }
-    store.save(resource, f"error:{resource_id}", version, report, ERROR)

@@ -84,30 +84,10 @@ class Outcome:
     peak_rss: int = 0  # peak resident memory of the child, in bytes (0: unknown)
 
 
-def validate(
-    source: Any,
-    standard: str,
-    version: str | None = None,
-    *,
-    filename: str | None = None,
-    max_errors: int = 1000,
-    language: str | None = None,
-    limits: Limits | None = None,
-    memory: int = MEMORY,
-    seconds: float = SECONDS,
-) -> Report:
-    """``engine.validate`` in a child process of bounded memory and time."""
-    return run(
-        source,
-        standard,
-        version,
-        filename=filename,
-        max_errors=max_errors,
-        language=language,
-        limits=limits,
-        memory=memory,
-        seconds=seconds,
-    ).report
+def validate(*args: Any, **kwargs: Any) -> Report:
+    """``engine.validate`` in a child process of bounded memory and time:
+    ``run``'s report (same arguments)."""
+    return run(*args, **kwargs).report
 
 
 def run(

@@ -31,7 +31,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,7 @@ from ckan.lib import plugins as lib_plugins
 from ckan.types import Context
 
 from ckanext.haute_garonne import compat
+from ckanext.haute_garonne.collectivites.communes import SHIPPED_FILE, shipped_communes
 from ckanext.haute_garonne.collectivites.identity import EPCI_KINDS, KIND_LABELS
 from ckanext.haute_garonne.types import (
     OnboardingLine,
@@ -54,7 +54,6 @@ from ckanext.haute_garonne.validation import read
 
 __all__ = ["COLUMNS", "SHIPPED_FILE", "OnboardingError", "onboard", "slug_for"]
 
-SHIPPED_FILE = Path(__file__).resolve().parents[1] / "data" / "collectivites-31.csv"
 
 # The columns a file may have, in the order of the shipped file. Those other
 # than ``name`` are fields of the organisation schema (collectivite.yaml).
@@ -166,14 +165,6 @@ def read_lines(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise OnboardingError(
             tk._("Line {line} cannot be read: {reason}").format(line=number, reason=e)
         ) from None
-
-
-@cache
-def _reference() -> dict[str, dict[str, str]]:
-    """The communes of the shipped file, by INSEE code: the SIREN and name a
-    line that gives only a commune's INSEE code is completed with."""
-    with SHIPPED_FILE.open(encoding="utf-8", newline="") as f:
-        return {r["insee"]: r for r in csv.DictReader(f) if r["kind"] == "commune"}
 
 
 # What the portal holds -------------------------------------------------------
@@ -325,7 +316,9 @@ def _plan(
         if commune_code is None:
             return refuse(tk._("The line gives neither a SIREN nor a commune's code."))
         existing = portal.by_insee.get(commune_code)
-        known = _reference().get(commune_code)
+        # A line that gives only a commune's INSEE code is completed with
+        # the SIREN and name of the shipped list.
+        known = shipped_communes().get(commune_code)
         if existing is not None:
             values["siren"] = str(existing.extras.get("siren") or "")
         elif known is not None:

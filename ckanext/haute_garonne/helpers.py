@@ -16,9 +16,8 @@ from flask_babel import format_date, format_time, get_locale
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.haute_garonne import compat, config
+from ckanext.haute_garonne import config
 from ckanext.haute_garonne.collectivites import directory, lookup, theming
-from ckanext.haute_garonne.collectivites.communes import commune_names
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.model import ResourceValidation
 from ckanext.haute_garonne.socle import figures
@@ -356,26 +355,13 @@ def haute_garonne_territory(codes: Any) -> list[dict[str, str]]:
     département's communes by name, the département by its own."""
     if isinstance(codes, str):
         codes = codes.split()
-    names = commune_names()
-    department = (config.department_code(), config.department_name())
-    found = []
-    for code in codes or []:
-        code = str(code)
-        name = department[1] if code == department[0] else names.get(code, "")
-        found.append({"code": code, "name": name})
-    return found
+    return lookup.territory([str(code) for code in codes or []])
 
 
 def haute_garonne_organization_by_siren(siren: str | None) -> dict[str, str] | None:
     """The collectivité with this SIREN (name and title), if it is on the
     portal: an EPCI shown as a link to its page."""
-    if not siren:
-        return None
-    for group_id, title in compat.groups_with_extra("siren", str(siren)):
-        group = model.Group.get(group_id)
-        if group is not None and group.state == "active":
-            return {"name": group.name, "title": title or group.name}
-    return None
+    return lookup.by_siren(str(siren)) if siren else None
 
 
 @tk.chained_helper
@@ -384,16 +370,15 @@ def user_image(next_helper: Any, user_id: str, size: int = 100) -> Any:
     replaced by CKAN's placeholder, so that no page calls that host (and
     Gravatar is off: ckan.gravatar_default = disabled). Named after core's
     helper, which it chains."""
-    try:
-        user = tk.get_action("user_show")({"ignore_auth": True}, {"id": user_id})
-    except tk.ObjectNotFound:
+    user = model.User.get(user_id)
+    if user is None:
         return ""
-    url = user.get("image_display_url") or ""
-    site = urlsplit(tk.config.get("ckan.site_url") or "").netloc
-    if url and urlsplit(url).netloc not in ("", site):
+    # An uploaded picture is a bare file name; an address is its own host.
+    host = urlsplit(user.image_url or "").netloc
+    if host and host != urlsplit(tk.config.get("ckan.site_url") or "").netloc:
         return tk.h.snippet(
             "user/snippets/placeholder.html",
             size=size,
-            user_name=user["display_name"],
+            user_name=user.display_name,
         )
     return next_helper(user_id, size)

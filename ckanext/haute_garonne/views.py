@@ -17,7 +17,7 @@ from ckan.lib.pagination import Page
 from ckanext.dcat.exceptions import RDFProfileException
 from ckanext.dcat.utils import parse_accept_header
 
-from ckanext.haute_garonne.collectivites import directory
+from ckanext.haute_garonne.collectivites import directory, lookup
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.socle import dashboard, overview
 from ckanext.haute_garonne.socle.consolidation.merge import QuotedWriter, neutralise
@@ -377,7 +377,7 @@ def dashboard_read(name: str) -> Any:
         return tk.redirect_to(
             "user.login", next=tk.h.url_for("haute_garonne.dashboard_read", name=name)
         )
-    org = tk.h.haute_garonne_collectivite(name)
+    org = lookup.page_collectivite(name)
     if org is None:
         return tk.abort(404, tk._("No such local authority"))
     if not tk.h.check_access("package_create", {"owner_org": org["id"]}):

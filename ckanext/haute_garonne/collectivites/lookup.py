@@ -13,6 +13,7 @@ from ckan import model
 
 from ckanext.haute_garonne import compat, config
 from ckanext.haute_garonne.collectivites import images, theming
+from ckanext.haute_garonne.collectivites.communes import commune_names
 from ckanext.haute_garonne.collectivites.identity import (
     DEPARTMENT_KIND,
     KIND_LABELS,
@@ -22,7 +23,14 @@ from ckanext.haute_garonne.collectivites.identity import (
 )
 from ckanext.haute_garonne.types import Collectivite
 
-__all__ = ["department", "department_organization", "of_groups", "page_collectivite"]
+__all__ = [
+    "by_siren",
+    "department",
+    "department_organization",
+    "of_groups",
+    "page_collectivite",
+    "territory",
+]
 
 
 def of_groups(group_ids: Iterable[str]) -> dict[str, Collectivite]:
@@ -82,3 +90,27 @@ def page_collectivite(org_id: str | None) -> dict[str, Any] | None:
             extras.get("primary_color"), extras.get("secondary_color")
         ),
     }
+
+
+def by_siren(siren: str) -> dict[str, str] | None:
+    """The active collectivité with this SIREN (name and title), if it is on
+    the portal."""
+    for group_id, title in compat.groups_with_extra("siren", siren):
+        group = model.Group.get(group_id)
+        if group is not None and group.state == "active":
+            return {"name": group.name, "title": title or group.name}
+    return None
+
+
+def territory(codes: list[str]) -> list[dict[str, str]]:
+    """INSEE codes with their names: the département's communes by name, the
+    département by its own (an unknown code has an empty name)."""
+    names = commune_names()
+    department = (config.department_code(), config.department_name())
+    return [
+        {
+            "code": code,
+            "name": department[1] if code == department[0] else names.get(code, ""),
+        }
+        for code in codes
+    ]

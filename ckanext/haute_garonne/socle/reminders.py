@@ -95,12 +95,18 @@ def notify_invalid(resource_id: str) -> int:
     subject = tk._("[{site}] A file of {dataset} does not follow its standard").format(
         site=tk.config.get("ckan.site_title"), dataset=dataset.title
     )
-    body = tk._(
+    body = tk.ungettext(
         'Hello,\n\nThe file "{resource}" of the dataset "{dataset}" does not '
-        "follow the standard {standard} {version}: {count} error(s). Until it is "
+        "follow the standard {standard} {version}: {count} error. Until it is "
         "fixed, it is hidden from the public and from harvesters.\n\n"
         "The validation report says what to fix, row by row:\n{url}\n\n"
-        "Fix the file and upload it again.\n"
+        "Fix the file and upload it again.\n",
+        'Hello,\n\nThe file "{resource}" of the dataset "{dataset}" does not '
+        "follow the standard {standard} {version}: {count} errors. Until it is "
+        "fixed, it is hidden from the public and from harvesters.\n\n"
+        "The validation report says what to fix, row by row:\n{url}\n\n"
+        "Fix the file and upload it again.\n",
+        row.error_count,
     ).format(
         resource=resource.name or resource.url,
         dataset=dataset.title,

@@ -46,12 +46,14 @@ def _refuse(report: dict[str, Any], label: str) -> None:
     if report["status"] == ERROR:
         message = report.get("fatal") or tk._("The file could not be read.")
     else:
-        message = tk._(
+        count = store.error_count(report)
+        message = tk.ungettext(
             "The file does not follow the standard {standard} {version}: "
-            "{count} error(s). Fix them and upload the file again."
-        ).format(
-            standard=label, version=report["version"], count=store.error_count(report)
-        )
+            "{count} error. Fix it and upload the file again.",
+            "The file does not follow the standard {standard} {version}: "
+            "{count} errors. Fix them and upload the file again.",
+            count,
+        ).format(standard=label, version=report["version"], count=count)
     raise tk.ValidationError(
         {
             "url": [message],

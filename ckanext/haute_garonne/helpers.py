@@ -382,3 +382,37 @@ def user_image(next_helper: Any, user_id: str, size: int = 100) -> Any:
             user_name=user.display_name,
         )
     return next_helper(user_id, size)
+
+
+# Fields scheming's table of a dataset leaves out (shown elsewhere on the page).
+_NOT_IN_TABLE = (
+    "id",
+    "title",
+    "name",
+    "notes",
+    "tag_string",
+    "license_id",
+    "owner_org",
+)
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_filled(v) for v in value)
+    return value not in (None, "")
+
+
+def haute_garonne_filled_fields(
+    fields: list[dict[str, Any]], pkg_dict: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The fields of a dataset's table of details that have a value (an
+    empty period or contact is left out)."""
+    return [
+        f
+        for f in fields
+        if f["field_name"] not in _NOT_IN_TABLE
+        and f.get("display_snippet", "") is not None
+        and _filled(pkg_dict.get(f["field_name"]))
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -11,6 +12,7 @@ from ckan.logic import validate
 from ckan.types import Context, DataDict
 
 from ckanext.dcat.exceptions import RDFProfileException
+from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.haute_garonne.collectivites import images
 from ckanext.haute_garonne.dcat import feeds
@@ -227,6 +229,7 @@ def _record_dataset_files(dataset_id: str, outcomes: list[Checked | None]) -> No
 def package_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Files given inline when a dataset is created are validated like those
     of resource_create. (Named after the core action it chains.)"""
+    _drop_empty_groups(data_dict, data_dict.get("type"))
     outcomes = _check_dataset_files(context, data_dict, None)
     result = next_action(context, data_dict)
     _record_dataset_files(result if isinstance(result, str) else result["id"], outcomes)
@@ -237,6 +240,8 @@ def package_create(next_action: Any, context: Context, data_dict: DataDict) -> A
 def package_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Files given inline when a dataset is updated are validated like those
     of resource_update. (Named after the core action it chains.)"""
+    package = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    _drop_empty_groups(data_dict, data_dict.get("type") or (package and package.type))
     if service.stashed(context) or not data_dict.get("resources"):
         # resource_create/_update already checked the file it brings.
         return next_action(context, data_dict)
@@ -253,6 +258,35 @@ def package_update(next_action: Any, context: Context, data_dict: DataDict) -> A
     _record_dataset_files(current["id"], outcomes)
     _revalidate_changed_standards(current["id"], outcomes)
     return result
+
+
+_GROUP_KEY = re.compile(r"^(?P<field>[^-]+)-(?P<index>\d+)-(?P<subfield>.+)$")
+
+
+def _drop_empty_groups(data_dict: DataDict, dataset_type: str | None) -> None:
+    """Leave out the groups of a repeating field (a contact, a period) whose
+    sub-fields are all empty: the form always shows one, so that saving a
+    dataset without any stores none, as given through the API or as the form
+    posts it ("contact-0-name")."""
+    schema = scheming_get_dataset_schema(dataset_type or "dataset") or {}
+    repeating = {
+        f["field_name"]
+        for f in schema.get("dataset_fields", [])
+        if "repeating_subfields" in f
+    }
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key in list(data_dict):
+        value = data_dict[key]
+        if key in repeating and isinstance(value, list):
+            data_dict[key] = [
+                g for g in value if not isinstance(g, dict) or any(g.values())
+            ]
+        elif (found := _GROUP_KEY.match(key)) and found["field"] in repeating:
+            groups.setdefault((found["field"], found["index"]), []).append(key)
+    for keys in groups.values():
+        if not any(data_dict[key] for key in keys):
+            for key in keys:
+                del data_dict[key]
 
 
 def _revalidate_changed_standards(

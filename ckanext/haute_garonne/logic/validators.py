@@ -11,6 +11,7 @@ import datetime
 import json
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 from dateutil.parser import isoparse
 from stdnum.exceptions import ValidationError as StdnumError
@@ -44,6 +45,7 @@ __all__ = [
     "haute_garonne_open_data_obligation",
     "haute_garonne_page_number",
     "haute_garonne_plain_text",
+    "haute_garonne_resource_file",
     "haute_garonne_resource_scdl_standard",
     "haute_garonne_resource_scdl_version",
     "haute_garonne_scdl_standard",
@@ -527,3 +529,25 @@ def haute_garonne_search_query(value: Any, context: Context) -> Any:
         raise tk.Invalid(nul_byte_message())
     return value
 
+
+def haute_garonne_resource_file(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A file of an SCDL dataset is an upload or an http(s) link: never
+    nothing (a distribution without an address breaks DCAT-AP's
+    ``dcat:accessURL``), nor a link the portal cannot fetch to validate."""
+    value = data.get(key)
+    text = "" if _empty(value) else str(value).strip()
+    if data.get((*key[:-1], "url_type")) == "upload" and text:
+        return
+    with contextlib.suppress(ValueError):  # e.g. "http://[" (a broken IPv6)
+        parsed = urlparse(text)
+        if parsed.scheme.lower() in ("http", "https") and parsed.netloc:
+            return
+    errors[key].append(
+        tk._(
+            "Upload the file, or give the web address (starting with http:// "
+            "or https://) where it is published."
+        )
+    )
+    raise StopOnError

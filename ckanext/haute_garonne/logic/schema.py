@@ -82,5 +82,8 @@ def dcat_dataset_show(
 
 
 @validator_args
-def overview_show(ignore_missing: Validator, boolean_validator: Validator) -> Schema:
-    return {"include_private": [ignore_missing, boolean_validator]}
+def overview_show(
+    ignore_missing: Validator, unicode_safe: Validator, boolean_validator: Validator
+) -> Schema:
+    # As text first: CKAN 2.11's boolean_validator fails on a list or a number.
+    return {"include_private": [ignore_missing, unicode_safe, boolean_validator]}

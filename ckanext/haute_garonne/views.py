@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 from typing import Any
 
 from flask import Blueprint, Response
@@ -19,6 +20,8 @@ from ckanext.dcat.utils import parse_accept_header
 
 from ckanext.haute_garonne.collectivites import directory, lookup
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
+from ckanext.haute_garonne.logic.validators import haute_garonne_page_number
+from ckanext.haute_garonne.safety import NUL, contains_nul, nul_byte_message
 from ckanext.haute_garonne.socle import dashboard, overview
 from ckanext.haute_garonne.socle.consolidation.merge import QuotedWriter, neutralise
 from ckanext.haute_garonne.standards import fields, registry, templates
@@ -28,6 +31,67 @@ from ckanext.haute_garonne.types import SchemaVersion
 __all__ = ["haute_garonne"]
 
 haute_garonne = Blueprint("haute_garonne", __name__)
+
+
+# Every request, ours and CKAN's ---------------------------------------------
+# PostgreSQL refuses NUL bytes in text: a NUL in a URL, a query parameter, a
+# form field, a file name or a JSON body would end in a 500 wherever it meets
+# the database. It is refused here, once, with a French 400.
+
+
+def _body_has_nul() -> bool:
+    request = tk.request
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = request.form.to_dict(flat=False)
+        if contains_nul(form) or any(
+            NUL in (f.filename or "") for f in request.files.values()
+        ):
+            return True
+        # CKAN's API also reads a JSON document sent as the only form key.
+        items = list(form.items())
+        if len(items) == 1 and items[0][1] in (["1"], [""]):
+            try:
+                return contains_nul(json.loads(items[0][0]))
+            except ValueError:
+                return False
+        return False
+    if request.content_length:
+        try:
+            return contains_nul(json.loads(request.get_data(cache=True)))
+        except ValueError:
+            return False  # not JSON: whoever reads it refuses it
+    return False
+
+
+@haute_garonne.before_app_request
+def refuse_nul_bytes() -> Response | None:
+    request = tk.request
+    try:
+        found = (
+            NUL in request.path
+            or contains_nul(request.args.to_dict(flat=False))
+            or _body_has_nul()
+        )
+    except RecursionError:  # JSON nested too deep to scan: left to its reader
+        found = False
+    if not found:
+        return None
+    message = nul_byte_message()
+    if request.path.startswith("/api/"):
+        body = {
+            "success": False,
+            "error": {"__type": "Bad request", "message": message},
+        }
+        return Response(json.dumps(body), status=400, mimetype="application/json")
+    return tk.abort(400, message)
+
+
+def _page_number() -> int:
+    """The ``page`` parameter of a paged list; a 400 when it is not a page."""
+    try:
+        return haute_garonne_page_number(tk.request.args.get("page", "1"), {})
+    except tk.Invalid as e:
+        return tk.abort(400, e.error)
 
 
 def _version_or_404(name: str, version: str | None) -> SchemaVersion:
@@ -152,7 +216,7 @@ def collectivites() -> str:
     }
     page = Page(
         collection=items,
-        page=tk.h.get_page_number(args),
+        page=_page_number(),
         items_per_page=COLLECTIVITES_PER_PAGE,
         url=lambda q="", page=1: tk.h.url_for(
             "organization.index", page=page, **params
@@ -432,7 +496,7 @@ def validation_report(package_type: str, id: str, resource_id: str) -> str:
     errors = (validation.get("report") or {}).get("errors", [])
     page = Page(
         collection=errors,
-        page=tk.h.get_page_number(tk.request.args),
+        page=_page_number(),
         items_per_page=ERRORS_PER_PAGE,
         url=lambda q="", page=1: tk.h.url_for(
             "haute_garonne.validation_report",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,8 +143,13 @@ def test_an_editor_cannot_publish_for_another_collectivite(
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_a_file_inherits_the_dataset_version_unless_it_sets_its_own(
-    app, editor, roques
+    app, editor, roques, allow_local
 ):
+    # Each file is a link (an SCDL dataset's files are never empty entries),
+    # served by a local server the portal is allowed to fetch from.
+    bal = Path(__file__).resolve().parents[1] / "data" / "bal"
+    old_url = allow_local.file("/ancienne.csv", (bal / "1.4/valid.csv").read_bytes())
+    new_url = allow_local.file("/nouvelle.csv", (bal / "1.5/valid.csv").read_bytes())
     dataset = _create(
         app,
         editor["headers"],
@@ -154,9 +160,10 @@ def test_a_file_inherits_the_dataset_version_unless_it_sets_its_own(
         owner_org=roques["id"],
         scdl_version="1.4",
         resources=[
-            {"name": "Ancienne"},
+            {"name": "Ancienne", "url": old_url},
             {
                 "name": "Nouvelle",
+                "url": new_url,
                 "scdl_version": "1.5",
             },
         ],

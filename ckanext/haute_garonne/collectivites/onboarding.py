@@ -45,6 +45,7 @@ from ckan.types import Context
 from ckanext.haute_garonne import compat
 from ckanext.haute_garonne.collectivites.communes import SHIPPED_FILE, shipped_communes
 from ckanext.haute_garonne.collectivites.identity import EPCI_KINDS, KIND_LABELS
+from ckanext.haute_garonne.safety import NUL, contains_nul, nul_byte_message
 from ckanext.haute_garonne.types import (
     OnboardingLine,
     OnboardingReport,
@@ -284,6 +285,10 @@ def _plan(
     values = {k: v for k, v in cells.items() if v}
     if not values:
         return refuse(tk._("The line is empty."))
+    nul = [column for column, value in values.items() if contains_nul(value)]
+    if nul:
+        values = {k: v.replace(NUL, "") for k, v in values.items()}
+        return refuse(*(f"{column}: {nul_byte_message()}" for column in nul))
     if "siren" in values:
         siren = _siren(values["siren"])
         if siren is None:

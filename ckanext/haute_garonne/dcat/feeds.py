@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from rdflib import URIRef
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
@@ -64,6 +65,13 @@ def public_view(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return datasets
 
 
+def _invalid_query_message() -> str:
+    return tk._(
+        "The search engine could not read this query: check its quotes, "
+        "brackets and colons, or search with plain words."
+    )
+
+
 def _pagination(count: int, page: int, per_page: int, url: Any) -> dict[str, Any]:
     if count == 0:
         return {}
@@ -93,7 +101,8 @@ def catalog(
     """One page of the portal's catalogue, or of a collectivité's.
 
     ``modified_since`` is an ISO 8601 UTC date and time as Solr reads it.
-    Raises ``ObjectNotFound`` for a page past the last one.
+    Raises ``ObjectNotFound`` for a page past the last one, and
+    ``ValidationError`` for a query the search engine cannot read.
     """
     per_page = config.dcat_datasets_per_page()
     fq = ["-dataset_type:harvest", "-dataset_type:showcase"]
@@ -101,18 +110,25 @@ def catalog(
         fq.append(f'owner_org:"{organization["id"]}"')
     if modified_since:
         fq.append(f"metadata_modified:[{modified_since} TO NOW]")
-    found = tk.get_action("package_search")(
-        {"ignore_auth": True},
-        {
-            "q": q or "*:*",
-            "fq_list": fq,
-            "rows": per_page,
-            "start": per_page * (page - 1),
-            "sort": "metadata_modified desc",
-            "include_private": False,
-            "include_drafts": False,
-        },
-    )
+    try:
+        found = tk.get_action("package_search")(
+            {"ignore_auth": True},
+            {
+                "q": q or "*:*",
+                "fq_list": fq,
+                "rows": per_page,
+                "start": per_page * (page - 1),
+                "sort": "metadata_modified desc",
+                "include_private": False,
+                "include_drafts": False,
+            },
+        )
+    except SearchError as e:
+        if not q:
+            raise
+        # The visitor's query: unbalanced quotes or brackets, a field the
+        # index does not know, a refused local parameter…
+        raise tk.ValidationError({"q": [_invalid_query_message()]}) from e
     if page > 1 and page > math.ceil(found["count"] / per_page):
         raise tk.ObjectNotFound(
             tk._("This catalogue has no page {page}.").format(page=page)

@@ -14,7 +14,9 @@ It maps only what the stock profile does not, or does not the way harvesters
   versioned schema.data.gouv.fr URL, on its distribution (and the dataset's
   own standard version on the dataset);
 - distributions: a stable identifier, a direct file link as
-  ``dcat:downloadURL``, format and media type as EU and IANA URIs;
+  ``dcat:downloadURL``, format and media type as EU and IANA URIs; a
+  resource without an absolute URL (no file, no link) is no distribution:
+  it is left out, as DCAT-AP requires a ``dcat:accessURL``;
 - classes on linked nodes (themes, language, licences…), as DCAT-AP's range
   shapes expect.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import mimetypes
 from typing import Any
+from urllib.parse import urlparse
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -66,6 +69,16 @@ def organization_identity(org: dict[str, Any]) -> Collectivite:
             extras = [{"key": k, "value": v} for k, v in group.extras.items()]
             org = {**org, "extras": extras}
     return collectivites.identity(org)
+
+
+def has_url(resource_dict: dict[str, Any]) -> bool:
+    """Whether a resource has an absolute URL to serve as its distribution's
+    ``dcat:accessURL`` (an upload's download URL, or a link)."""
+    try:
+        parsed = urlparse((resource_dict.get("url") or "").strip())
+    except ValueError:
+        return False
+    return bool(parsed.scheme and parsed.netloc)
 
 
 def _list(value: Any) -> list[str]:
@@ -120,7 +133,10 @@ class HauteGaronneDCATProfile(RDFProfile):
             self._typed(dataset_ref, DCT.conformsTo, own.url, DCT.Standard)
 
         for resource_dict in dataset_dict.get("resources", []):
-            self._distribution(dataset_dict, resource_dict, licence)
+            if has_url(resource_dict):
+                self._distribution(dataset_dict, resource_dict, licence)
+            else:
+                self._drop_distribution(dataset_ref, resource_dict)
 
     def _theme_labels(self) -> dict[str, dict[str, str]]:
         """EU theme URI -> its labels by language, from our scheming preset
@@ -232,6 +248,23 @@ class HauteGaronneDCATProfile(RDFProfile):
         version = registry.schema_version_for(dataset_dict, resource_dict)
         if version is not None:
             self._typed(distribution, DCT.conformsTo, version.url, DCT.Standard)
+
+    def _drop_distribution(
+        self, dataset_ref: URIRef, resource_dict: dict[str, Any]
+    ) -> None:
+        """Take out what the stock profile wrote of a resource without a
+        URL: its link from the dataset, its triples and its blank nodes
+        (checksum…); shared nodes such as licences stay."""
+        g = self.g
+        distribution = URIRef(resource_uri(resource_dict))
+        g.remove((dataset_ref, DCAT.distribution, distribution))
+        pending: list[Node] = [distribution]
+        while pending:
+            node = pending.pop()
+            for _p, o in list(g.predicate_objects(node)):
+                if isinstance(o, BNode):
+                    pending.append(o)
+            g.remove((node, None, None))
 
     def graph_from_catalog(
         self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef

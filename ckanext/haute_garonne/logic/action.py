@@ -18,6 +18,7 @@ from ckanext.haute_garonne.collectivites import images
 from ckanext.haute_garonne.dcat import feeds
 from ckanext.haute_garonne.logic import schema
 from ckanext.haute_garonne.model import ResourceValidation
+from ckanext.haute_garonne.safety import nul_byte_errors
 from ckanext.haute_garonne.socle import overview
 from ckanext.haute_garonne.standards import fields, registry
 from ckanext.haute_garonne.types import Checked, Standard
@@ -225,10 +226,21 @@ def _record_dataset_files(dataset_id: str, outcomes: list[Checked | None]) -> No
             service.record(resource, outcome)
 
 
+def _refuse_nul_bytes(data_dict: DataDict) -> None:
+    """PostgreSQL cannot store a NUL byte in text: a field holding one is
+    refused with a French message, before anything is saved (rather than a
+    database error half-way)."""
+    errors = nul_byte_errors(data_dict)
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 @tk.chained_action
 def package_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Files given inline when a dataset is created are validated like those
-    of resource_create. (Named after the core action it chains.)"""
+    of resource_create; no field may hold a NUL byte. (Named after the core
+    action it chains.)"""
+    _refuse_nul_bytes(data_dict)
     _drop_empty_groups(data_dict, data_dict.get("type"))
     outcomes = _check_dataset_files(context, data_dict, None)
     result = next_action(context, data_dict)
@@ -239,7 +251,10 @@ def package_create(next_action: Any, context: Context, data_dict: DataDict) -> A
 @tk.chained_action
 def package_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Files given inline when a dataset is updated are validated like those
-    of resource_update. (Named after the core action it chains.)"""
+    of resource_update; no field may hold a NUL byte. (Named after the core
+    action it chains; package_patch, resource_create and resource_update go
+    through it.)"""
+    _refuse_nul_bytes(data_dict)
     package = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     _drop_empty_groups(data_dict, data_dict.get("type") or (package and package.type))
     if service.stashed(context) or not data_dict.get("resources"):
@@ -324,13 +339,16 @@ def _with_banner(
 
 @tk.chained_action
 def organization_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    """A collectivité's logo and banner: PNG, JPEG or WebP only, size-capped."""
+    """A collectivité's logo and banner: PNG, JPEG or WebP only, size-capped;
+    no field may hold a NUL byte."""
+    _refuse_nul_bytes(data_dict)
     return _with_banner(next_action, context, data_dict, None)
 
 
 @tk.chained_action
 def organization_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """As organization_create; the previous banner stays unless replaced."""
+    _refuse_nul_bytes(data_dict)
     group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
     old = group.extras.get("banner_url") if group is not None else None
     return _with_banner(next_action, context, data_dict, old)
@@ -404,16 +422,22 @@ def dcat_catalog_search(next_action: Any, context: Context, data_dict: DataDict)
 
 def _public_catalog(data_dict: DataDict) -> str:
     profiles = data_dict.get("profiles")
-    return tk.get_action("haute_garonne_dcat_catalog_show")(
-        {},
-        {
-            "format": data_dict.get("format") or "ttl",
-            "page": data_dict.get("page") or 1,
-            "modified_since": data_dict.get("modified_since") or "",
-            "q": data_dict.get("q") or "",
-            **({"profiles": profiles} if profiles else {}),
-        },
-    )
+    try:
+        return tk.get_action("haute_garonne_dcat_catalog_show")(
+            {},
+            {
+                "format": data_dict.get("format") or "ttl",
+                "page": data_dict.get("page") or 1,
+                "modified_since": data_dict.get("modified_since") or "",
+                "q": data_dict.get("q") or "",
+                **({"profiles": profiles} if profiles else {}),
+            },
+        )
+    except tk.ObjectNotFound as e:
+        # A page past the last. ckanext-dcat's views (content negotiation)
+        # answer a ValidationError with a 409, as for their own wrong pages,
+        # but would let an ObjectNotFound through as a 500.
+        raise tk.ValidationError({"page": [str(e.message)]}) from e
 
 
 @tk.chained_action
@@ -423,7 +447,12 @@ def dcat_dataset_show(next_action: Any, context: Context, data_dict: DataDict) -
     private, draft or deleted dataset is not found, and SCDL files hidden
     because their validation failed are left out, whoever asks."""
     tk.check_access("dcat_dataset_show", context, data_dict)
-    return next_action({"user": ""}, data_dict)
+    checked, errors = tk.navl_validate(
+        {"id": data_dict.get("id")}, schema.dcat_dataset_show(), context
+    )
+    if errors:
+        raise tk.ValidationError(errors)
+    return next_action({"user": ""}, {**data_dict, "id": checked["id"]})
 
 
 @tk.side_effect_free

@@ -23,18 +23,30 @@ def schema_show(
 
 
 @validator_args
-def validation_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"resource_id": [not_empty, unicode_safe]}
+def validation_show(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    haute_garonne_no_nul_bytes: Validator,
+) -> Schema:
+    return {"resource_id": [not_empty, unicode_safe, haute_garonne_no_nul_bytes]}
 
 
 @validator_args
-def validation_run(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"resource_id": [not_empty, unicode_safe]}
+def validation_run(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    haute_garonne_no_nul_bytes: Validator,
+) -> Schema:
+    return {"resource_id": [not_empty, unicode_safe, haute_garonne_no_nul_bytes]}
 
 
 @validator_args
-def validation_run_all(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
-    return {"organization": [ignore_missing, unicode_safe]}
+def validation_run_all(
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    haute_garonne_no_nul_bytes: Validator,
+) -> Schema:
+    return {"organization": [ignore_missing, unicode_safe, haute_garonne_no_nul_bytes]}
 
 
 @validator_args
@@ -43,21 +55,35 @@ def dcat_catalog_show(
     default: Any,
     unicode_safe: Validator,
     one_of: Any,
-    int_validator: Validator,
-    is_positive_integer: Validator,
     list_of_strings: Validator,
     haute_garonne_iso_datetime: Validator,
+    haute_garonne_no_nul_bytes: Validator,
+    haute_garonne_page_number: Validator,
+    haute_garonne_search_query: Validator,
 ) -> Schema:
     return {
         "format": [default("ttl"), one_of(list(FORMATS))],
-        "page": [default(1), int_validator, is_positive_integer],
+        "page": [default(1), haute_garonne_page_number],
         "modified_since": [ignore_empty, unicode_safe, haute_garonne_iso_datetime],
-        "organization": [ignore_empty, unicode_safe],
-        "q": [ignore_empty, unicode_safe],
-        "profiles": [ignore_empty, list_of_strings],
+        "organization": [ignore_empty, unicode_safe, haute_garonne_no_nul_bytes],
+        "q": [ignore_empty, unicode_safe, haute_garonne_search_query],
+        "profiles": [ignore_empty, list_of_strings, haute_garonne_no_nul_bytes],
     }
 
 
 @validator_args
-def overview_show(ignore_missing: Validator, boolean_validator: Validator) -> Schema:
-    return {"include_private": [ignore_missing, boolean_validator]}
+def dcat_dataset_show(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    haute_garonne_no_nul_bytes: Validator,
+) -> Schema:
+    """What our chained dcat_dataset_show checks before ckanext-dcat's."""
+    return {"id": [not_empty, unicode_safe, haute_garonne_no_nul_bytes]}
+
+
+@validator_args
+def overview_show(
+    ignore_missing: Validator, unicode_safe: Validator, boolean_validator: Validator
+) -> Schema:
+    # As text first: CKAN 2.11's boolean_validator fails on a list or a number.
+    return {"include_private": [ignore_missing, unicode_safe, boolean_validator]}

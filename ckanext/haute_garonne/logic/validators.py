@@ -12,6 +12,7 @@ import json
 import math
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 from babel.numbers import format_decimal
 from dateutil.parser import isoparse
@@ -28,6 +29,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.haute_garonne import compat
 from ckanext.haute_garonne.collectivites import theming
+from ckanext.haute_garonne.safety import NUL, contains_nul, nul_byte_message
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.validation.checks import commune_codes
 
@@ -42,13 +44,17 @@ __all__ = [
     "haute_garonne_iso_datetime",
     "haute_garonne_license",
     "haute_garonne_newlines",
+    "haute_garonne_no_nul_bytes",
     "haute_garonne_open_data_obligation",
+    "haute_garonne_page_number",
     "haute_garonne_plain_text",
     "haute_garonne_readable_color",
+    "haute_garonne_resource_file",
     "haute_garonne_resource_scdl_standard",
     "haute_garonne_resource_scdl_version",
     "haute_garonne_scdl_standard",
     "haute_garonne_scdl_version",
+    "haute_garonne_search_query",
     "haute_garonne_siren",
     "haute_garonne_siren_unique",
     "haute_garonne_territory",
@@ -500,15 +506,103 @@ def haute_garonne_choice(field: dict[str, Any], schema: dict[str, Any]) -> Valid
 def haute_garonne_iso_datetime(value: Any) -> str:
     """An ISO 8601 date or date and time (e.g. ``2026-01-31`` or
     ``2026-01-31T08:00:00+01:00``), as the UTC date and time Solr reads."""
+    text = str(value).strip()
     try:
-        parsed = isoparse(str(value).strip())
+        parsed = isoparse(text)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     except (ValueError, OverflowError) as e:
         raise tk.Invalid(
             tk._(
                 "Not an ISO 8601 date or date and time, e.g. 2026-01-31 or "
                 "2026-01-31T08:00:00Z: {value}"
-            ).format(value=value)
+            ).format(value=_echo(text))
         ) from e
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # strftime("%Y") does not pad years before 1000, which Solr refuses.
+    return f"{parsed.year:04d}-" + parsed.strftime("%m-%dT%H:%M:%SZ")
+
+
+# Hostile parameters ----------------------------------------------------------
+# Whatever a visitor types in a URL or a form: a 400 or a French error, never a
+# 500. PostgreSQL refuses NUL bytes in text, Solr refuses local parameters and
+# unbalanced syntax, and page numbers become offsets.
+
+# Page numbers from 1 to this: enough for any list of the portal (the feeds
+# give 100 datasets a page), small enough to stay a valid Solr offset.
+MAX_PAGE = 100_000
+
+# Solr local parameters ({!lucene}, {!join ...}) anywhere, and CKAN's
+# refused magic fields (_val_:, _query_:).
+_LOCAL_PARAMS = re.compile(r"\{!")
+_MAGIC_FIELDS = re.compile(r"\b_(?:val|query)_\s*:", re.IGNORECASE)
+
+
+def _echo(value: Any) -> str:
+    """A value quoted back in a message, cut short."""
+    text = str(value).replace(NUL, "")
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def haute_garonne_no_nul_bytes(value: Any, context: Context) -> Any:
+    """Refuse text holding a NUL byte (PostgreSQL cannot store it)."""
+    if contains_nul(value):
+        raise tk.Invalid(nul_byte_message())
+    return value
+
+
+def haute_garonne_page_number(value: Any, context: Context) -> int:
+    """A page number: a whole number from 1 to ``MAX_PAGE``."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PAGE)):
+        number = int(text)
+        if 1 <= number <= MAX_PAGE:
+            return number
+    raise tk.Invalid(
+        tk._("The page number must be a whole number from 1 to {max}: {value}").format(
+            max=MAX_PAGE, value=_echo(text)
+        )
+    )
+
+
+def haute_garonne_search_query(value: Any, context: Context) -> Any:
+    """A search query as visitors may write it: words, phrases and fields
+    (``organization:roques``), but no Solr local parameters (``{!...}``) nor
+    function queries, and no NUL byte."""
+    if _empty(value):
+        return value
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("The search query must be text."))
+    if _LOCAL_PARAMS.search(value) or _MAGIC_FIELDS.search(value):
+        raise tk.Invalid(
+            tk._(
+                "This search query is not accepted: the syntax {!...}, _val_: "
+                'and _query_: is reserved. Search with words, "a phrase" or '
+                "field:value."
+            )
+        )
+    if NUL in value:
+        raise tk.Invalid(nul_byte_message())
+    return value
+
+
+def haute_garonne_resource_file(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A file of an SCDL dataset is an upload or an http(s) link: never
+    nothing (a distribution without an address breaks DCAT-AP's
+    ``dcat:accessURL``), nor a link the portal cannot fetch to validate."""
+    value = data.get(key)
+    text = "" if _empty(value) else str(value).strip()
+    if data.get((*key[:-1], "url_type")) == "upload" and text:
+        return
+    with contextlib.suppress(ValueError):  # e.g. "http://[" (a broken IPv6)
+        parsed = urlparse(text)
+        if parsed.scheme.lower() in ("http", "https") and parsed.netloc:
+            return
+    errors[key].append(
+        tk._(
+            "Upload the file, or give the web address (starting with http:// "
+            "or https://) where it is published."
+        )
+    )
+    raise StopOnError

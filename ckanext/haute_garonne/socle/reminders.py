@@ -59,13 +59,27 @@ def admins_of(org_id: str) -> list[model.User]:
     )
 
 
-def _send(user: model.User, subject: str, body: str) -> bool:
+def _one_line(text: Any) -> str:
+    """Text fit for an e-mail header: a title typed with a line break (or a
+    tab, or any other line separator) becomes one line, because a CR or LF
+    in a header is refused by Python's mailer (and could inject headers)."""
+    return " ".join(str(text or "").split())
+
+
+def _mail(name: str, address: str, subject: str, body: str) -> bool:
+    """Send one e-mail; a failure is logged and the round goes on."""
     try:
-        mailer.mail_user(user, subject, body)
-    except mailer.MailerException as e:
-        log.warning("Reminder to %s not sent: %s", user.name, e)
+        mailer.mail_recipient(
+            _one_line(name), _one_line(address), _one_line(subject), body
+        )
+    except (mailer.MailerException, ValueError) as e:
+        log.warning("E-mail to %s not sent: %s", _one_line(address), e)
         return False
     return True
+
+
+def _send(user: model.User, subject: str, body: str) -> bool:
+    return _mail(user.display_name, user.email or "", subject, body)
 
 
 def _url(endpoint: str, **kwargs: Any) -> str:
@@ -190,15 +204,8 @@ def _digest(rows: list[overview.Row]) -> int:
         url=_url("haute_garonne.overview_admin"),
     )  # fmt: skip
     recipients = config.reminders_digest_to()
-    sent = 0
     if recipients:
-        for address in recipients:
-            try:
-                mailer.mail_recipient(address, address, subject, body)
-                sent += 1
-            except mailer.MailerException as e:
-                log.warning("Digest to %s not sent: %s", address, e)
-        return sent
+        return sum(_mail(address, address, subject, body) for address in recipients)
     sysadmins = (
         model.Session.query(model.User)
         .filter(model.User.sysadmin.is_(True), model.User.state == "active")

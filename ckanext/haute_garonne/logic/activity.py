@@ -53,7 +53,10 @@ def _chained_list(name: str) -> Any:
 def activity_show(
     next_action: Any, context: Context, data_dict: DataDict
 ) -> dict[str, Any]:
-    """An activity, without the files hidden from the user."""
+    """An activity, without the files hidden from the user. (Without
+    ``include_data``, core's auth function fails with a KeyError: it
+    defaults to false here.)"""
+    data_dict.setdefault("include_data", False)
     return visibility.strip_activities(
         [next_action(context, data_dict)], _user(context)
     )[0]

@@ -204,9 +204,14 @@ def index_view(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             and len(value) == len(resources)
         ):
             pkg_dict[key] = [v for i, v in enumerate(value) if i not in positions]
-    for key, copy in copies.items():
-        _strip(copy, hidden)
-        pkg_dict[key] = json.dumps(copy)
+    for key in ("validated_data_dict", "data_dict"):
+        if key in copies:
+            copy = copies[key]
+            _strip(copy, hidden)
+            if isinstance(copy.get("validated_data_dict"), str):
+                # CKAN 2.11 keeps the validated copy inside data_dict too.
+                copy["validated_data_dict"] = pkg_dict["validated_data_dict"]
+            pkg_dict[key] = json.dumps(copy)
     pkg_dict["num_resources"] = len(resources) - len(positions)
     return pkg_dict
 

@@ -311,6 +311,9 @@ def test_a_file_that_passes_shows_everywhere(app, people, portal):
         app, "package_search", None, q="name:subventions-roques", fl="data_dict"
     )
     assert SECRET_NAME in found.get_data(as_text=True)
-    assert _api(app, "resource_search", None, query="name:confidentiel").json[
-        "result"
-    ]["count"] == 1
+    assert (
+        _api(app, "resource_search", None, query="name:confidentiel").json["result"][
+            "count"
+        ]
+        == 1
+    )

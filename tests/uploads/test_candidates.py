@@ -156,9 +156,9 @@ def test_an_invalid_large_replacement_never_replaces_the_published_file(
     assert notice is not None
     assert "nouveau.csv" in notice.get_text()
     refused = BeautifulSoup(
-        app.get(
-            report_url + "?candidate=1", headers=editor["headers"]
-        ).get_data(as_text=True),
+        app.get(report_url + "?candidate=1", headers=editor["headers"]).get_data(
+            as_text=True
+        ),
         "html.parser",
     )
     assert refused.select("table.haute-garonne-errors tbody tr")
@@ -289,3 +289,17 @@ def test_a_file_checked_again_stays_public_meanwhile(app, editor, subventions):
         "result"
     ]
     assert [r["id"] for r in public["resources"]] == [resource["id"]]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+@LARGE
+def test_batch_revalidation_reaches_hidden_files(app, editor, subventions):
+    """The search index holds no hidden file: the batch still finds them."""
+    created = _send(
+        app, editor["headers"], "resource_create", INVALID, "subventions.csv",
+        package_id=subventions["id"], name="Subventions 2024",
+    )  # fmt: skip
+    assert created.status_code == 200, created.json
+    assert run_validation_jobs() == ["invalid"]
+    assert call_action("haute_garonne_validation_run_all") == {"queued": 1}
+    assert run_validation_jobs() == ["invalid"]

@@ -228,7 +228,9 @@ def test_a_large_file_is_saved_then_validated_by_a_background_job(
         ]
         == "pending"
     )
-    pending_url = f"/subventions/subventions-roques/resource/{resource['id']}/validation"
+    pending_url = (
+        f"/subventions/subventions-roques/resource/{resource['id']}/validation"
+    )
     page = app.get(pending_url, headers=editor["headers"])
     assert "Validation en cours" in page.get_data(as_text=True)
     # A file without a verdict is not public.

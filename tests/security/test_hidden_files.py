@@ -317,3 +317,20 @@ def test_a_file_that_passes_shows_everywhere(app, people, portal):
         ]
         == 1
     )
+
+
+def test_updates_keep_hidden_files(app, people, portal):
+    """The index holds the public view, but updates read the dataset whole:
+    changing a dataset or its other files never drops a hidden file."""
+    dataset, editor = portal["dataset"], people["editor"]
+    for action, payload in (
+        ("package_patch", {"id": dataset["id"], "notes": "Mises à jour."}),
+        ("resource_patch", {"id": portal["public"]["id"], "description": "Publié"}),
+        ("resource_create", {"package_id": dataset["id"], "url": "", "name": "Lien"}),
+    ):
+        response = app.post(f"/api/3/action/{action}", json=payload, headers=editor)
+        assert response.status_code == 200, (action, response.json)
+    shown = _api(app, "package_show", editor, id=dataset["id"]).json["result"]
+    assert SECRET_NAME in {r["name"] for r in shown["resources"]}
+    public = _api(app, "package_show", None, id=dataset["id"]).json["result"]
+    assert SECRET_NAME not in {r["name"] for r in public["resources"]}

@@ -288,19 +288,6 @@ def _revalidate_changed_standards(
 
 @tk.chained_action
 @tk.side_effect_free
-def package_show(next_action: Any, context: Context, data_dict: DataDict) -> Any:
-    """A dataset whose files we validate is read from the database, not from
-    its copy in the search index, which lacks its hidden files
-    (``visibility.index_view``). (Named after the core action it chains.)"""
-    if visibility.read_from_database(
-        str(data_dict.get("id") or data_dict.get("name_or_id") or "")
-    ):
-        context["use_cache"] = False
-    return next_action(context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
 def resource_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Hidden files are left out of the results of those who may not see
     them, and out of the count. (Named after the core action it chains.)"""

@@ -127,6 +127,15 @@ def test_an_invalid_large_replacement_never_replaces_the_published_file(
         "candidate"
     ]
     assert (candidate["status"], candidate["filename"]) == ("pending", "nouveau.csv")
+    resource_page = f"/subventions/subventions-roques/resource/{resource['id']}"
+    mine = BeautifulSoup(
+        app.get(resource_page, headers=editor["headers"]).get_data(as_text=True),
+        "html.parser",
+    ).select_one(".haute-garonne-candidate")
+    assert mine is not None
+    assert "nouveau.csv" in mine.get_text()
+    assert "en cours de validation" in mine.get_text()
+    assert "nouveau.csv" not in app.get(resource_page).get_data(as_text=True)
 
     assert run_validation_jobs() == ["invalid"]
 

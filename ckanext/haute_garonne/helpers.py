@@ -109,6 +109,20 @@ def haute_garonne_validation(resource_id: str) -> dict[str, Any] | None:
     return row.as_dict() if row else None
 
 
+def haute_garonne_candidate(resource_id: str) -> dict[str, Any] | None:
+    """The new file that waits aside to replace this resource's file, or
+    that was refused; for the collectivité only (None for anyone else)."""
+    user = tk.current_user
+    name = user.name if user and user.is_authenticated else ""
+    try:
+        shown = tk.get_action("haute_garonne_validation_show")(
+            {"user": name}, {"resource_id": resource_id}
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+    return shown.get("candidate")
+
+
 def haute_garonne_validation_badge(validation: dict[str, Any]) -> dict[str, str]:
     """Label and Bootstrap class of a validation status badge."""
     status = validation["status"]

@@ -2,6 +2,11 @@
 
 A report is keyed by resource and file hash: the same file is never
 validated twice, and a resource's current status is its latest report.
+
+A candidate (a new file that must pass before it replaces a published one,
+see ``uploads/candidates.py``) is recorded under its own id, the key of its
+staged copy, with ``file_hash`` ``candidate:<id of the resource it would
+replace>``: no query about a resource's own file ever meets it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ PENDING, RUNNING, VALID, INVALID, ERROR = (
 STATUSES = (PENDING, RUNNING, VALID, INVALID, ERROR)
 FINAL_STATUSES = (VALID, INVALID, ERROR)  # a verdict, as opposed to waiting
 FAILED_STATUSES = (INVALID, ERROR)  # files hidden from the public
+CANDIDATE_PREFIX = "candidate:"  # file_hash of a candidate: the resource it replaces
 
 
 def _now() -> datetime.datetime:
@@ -112,13 +118,41 @@ class ResourceValidation(tk.BaseModel):
         )
 
     @classmethod
-    def latest_statuses(cls, package_ids: list[str]) -> dict[str, str]:
-        """The status of the latest validation of each file of these
-        datasets, by resource id, in one query."""
+    def decisive_statuses(cls, package_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """The status that decides whether each file of these datasets is
+        public, as (dataset id, status) by resource id, in one query: its
+        latest verdict (valid, invalid or error), or its waiting status
+        (pending, running) while it has none. A file checked again keeps its
+        verdict meanwhile. Candidates are left out."""
         if not package_ids:
             return {}
-        rows = cls.latest_of(package_ids, cls.resource_id, cls.status, live_only=False)
-        return dict(rows.all())
+        rows = (
+            model.Session.query(cls.resource_id, cls.package_id, cls.status)
+            .filter(cls.package_id.in_(package_ids))
+            .filter(~cls.file_hash.startswith(CANDIDATE_PREFIX))
+            .order_by(
+                cls.resource_id,
+                cls.status.in_(FINAL_STATUSES).desc(),
+                cls.created.desc(),
+            )
+            .distinct(cls.resource_id)
+            .all()
+        )
+        return {
+            resource_id: (package_id, status)
+            for resource_id, package_id, status in rows
+        }
+
+    @classmethod
+    def decisive_status(cls, resource_id: str) -> str | None:
+        """``decisive_statuses`` for one file; None if never validated."""
+        row = (
+            model.Session.query(cls.status)
+            .filter(cls.resource_id == resource_id)
+            .order_by(cls.status.in_(FINAL_STATUSES).desc(), cls.created.desc())
+            .first()
+        )
+        return row[0] if row else None
 
     @classmethod
     def for_hash(cls, resource_id: str, file_hash: str) -> ResourceValidation | None:

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.haute_garonne import config
+from ckanext.haute_garonne import config, logic
 from ckanext.haute_garonne.implementations.package_controller import (
     ValidationIndexMixin,
 )
@@ -24,7 +24,7 @@ from ckanext.haute_garonne.implementations.resource_controller import (
 from ckanext.haute_garonne.implementations.signals import SignalsMixin
 
 
-@tk.blanket.actions
+@tk.blanket.actions(logic.actions)
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
 @tk.blanket.cli

@@ -143,15 +143,31 @@ class ConsolidationReport:
 
 
 @dataclass(frozen=True)
+class HeldFile:
+    """A new file held back from a resource whose published file it would
+    replace, until a background job finds it valid (``uploads/candidates.py``):
+    staged in CKAN's storage under ``key`` (an upload, named ``filename``),
+    or given by ``url``; with the format given for it and who sent it."""
+
+    key: str
+    filename: str = ""
+    url: str = ""
+    format: str = ""
+    user: str = ""
+
+
+@dataclass(frozen=True)
 class Checked:
     """What upload-time validation decided about the new file of a resource,
     to be stored once the resource is saved: a report (``status`` valid) or
-    a validation left to a background job (``status`` pending)."""
+    a validation left to a background job (``status`` pending), of the
+    resource's file or, with ``held``, of a candidate that waits aside."""
 
     version: SchemaVersion
     status: str
     sha256: str = ""
     report: dict[str, Any] | None = None
+    held: HeldFile | None = None
 
 
 @dataclass(frozen=True)

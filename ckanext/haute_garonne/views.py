@@ -493,6 +493,10 @@ def validation_report(package_type: str, id: str, resource_id: str) -> str:
         return tk.abort(404, tk._("No validation report for this file"))
     if resource["package_id"] != package["id"]:
         return tk.abort(404, tk._("No validation report for this file"))
+    candidate = validation.get("candidate")
+    if candidate and tk.request.args.get("candidate"):
+        # The report of the new file that waits aside, or was refused.
+        validation = {**candidate, "candidate": candidate, "is_candidate": True}
     errors = (validation.get("report") or {}).get("errors", [])
     page = Page(
         collection=errors,
@@ -504,6 +508,7 @@ def validation_report(package_type: str, id: str, resource_id: str) -> str:
             id=id,
             resource_id=resource_id,
             page=page,
+            candidate=1 if validation.get("is_candidate") else None,
         ),
     )
     standard = registry.get_standard(validation["standard"])

@@ -15,8 +15,11 @@ from werkzeug.datastructures import FileStorage
 
 from ckan.tests.helpers import call_action
 
+from ckanext.haute_garonne.model import INVALID as INVALID_STATUS
 from ckanext.haute_garonne.socle import jobs
-from ckanext.haute_garonne.uploads import files
+from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.uploads import files, store
+from ckanext.haute_garonne.validation import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = (ROOT / "tests/data/subventions/2.1.1/valid.csv").read_text(encoding="utf-8")
@@ -134,16 +137,13 @@ def _drop_file_from_dataset(p: dict[str, Any]) -> None:
 
 
 def _file_turns_invalid(p: dict[str, Any]) -> None:
-    # A new version of the file, too large to check before saving, that the
-    # background validation then finds invalid: the file is hidden.
-    call_action(
-        "resource_update",
-        {"haute_garonne_defer_validation": True},
-        id=p["file"]["id"],
-        package_id=p["dataset"]["id"],
-        name="Aides de Roques",
-        upload=FileStorage(io.BytesIO(INVALID.encode("utf-8")), "subventions.csv"),
-    )
+    # The published file checked again (after a change of its standard, say)
+    # is found invalid: the file is hidden. (A new file that fails never
+    # replaces a published one: see tests/uploads/test_candidates.py.)
+    resource = call_action("resource_show", id=p["file"]["id"])
+    version = registry.get_standard("subventions").version("2.1.1")
+    report = validate(io.BytesIO(INVALID.encode("utf-8")), "subventions", "2.1.1")
+    store.save(resource, "checked-again", version, report.to_dict(), INVALID_STATUS)
 
 
 WITHDRAWALS: list[Callable[[dict[str, Any]], None]] = [

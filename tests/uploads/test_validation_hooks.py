@@ -228,10 +228,16 @@ def test_a_large_file_is_saved_then_validated_by_a_background_job(
         ]
         == "pending"
     )
-    page = app.get(
+    pending_url = (
         f"/subventions/subventions-roques/resource/{resource['id']}/validation"
     )
+    page = app.get(pending_url, headers=editor["headers"])
     assert "Validation en cours" in page.get_data(as_text=True)
+    # A file without a verdict is not public.
+    assert app.get(pending_url).status_code == 403
+    assert (
+        app.get(f"/api/3/action/resource_show?id={resource['id']}").status_code == 403
+    )
 
     ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")
     result = subprocess.run(

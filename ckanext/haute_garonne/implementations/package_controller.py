@@ -1,4 +1,5 @@
-"""Validation status in the search index, and the "Conformité" facet."""
+"""Validation status in the search index, and the "Conformité" facet; the
+index, dataset reads and search results as each user may see them."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ class ValidationIndexMixin(p.SingletonPlugin):
         if status and date:
             pkg_dict[FACET] = status
             pkg_dict["validation_date"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return pkg_dict
+        # The index holds what the public sees: no hidden file.
+        return visibility.index_view(pkg_dict)
 
     def after_dataset_show(
         self, context: Any, pkg_dict: dict[str, Any]

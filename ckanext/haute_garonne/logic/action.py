@@ -22,7 +22,7 @@ from ckanext.haute_garonne.safety import nul_byte_errors
 from ckanext.haute_garonne.socle import overview
 from ckanext.haute_garonne.standards import fields, registry
 from ckanext.haute_garonne.types import Checked, Standard
-from ckanext.haute_garonne.uploads import jobs, service
+from ckanext.haute_garonne.uploads import candidates, jobs, service, visibility
 from ckanext.haute_garonne.uploads.runner import standard_of
 
 
@@ -115,14 +115,20 @@ def haute_garonne_validation_show(
     :type resource_id: string
     :returns: status (pending, running, valid, invalid, error), standard,
         version, error_count, created, finished and the report (verdict,
-        encoding, delimiter, rows, errors, error_counts, hints)
+        encoding, delimiter, rows, errors, error_counts, hints); for the
+        collectivité, ``candidate``: the new file that waits aside to replace
+        the published one, or that was refused (the same keys, plus
+        ``filename`` or ``url``), or None
     :rtype: dictionary
     """
     tk.check_access("haute_garonne_validation_show", context, data_dict)
     row = ResourceValidation.latest(data_dict["resource_id"])
     if row is None:
         raise tk.ObjectNotFound(tk._("This file has not been validated"))
-    return row.as_dict()
+    shown = row.as_dict()
+    if visibility.sees_hidden(context.get("user"), row.package_id):
+        shown["candidate"] = candidates.latest(row.resource_id)
+    return shown
 
 
 @validate(schema.validation_run)
@@ -165,10 +171,15 @@ def haute_garonne_validation_run_all(
             context, {"id": data_dict["organization"]}
         )
         query["fq"] = f'owner_org:"{org["id"]}"'
+    query["fl"] = "id"
     queued = 0
     while True:
         page = tk.get_action("package_search")(context, dict(query))
-        for dataset in page["results"]:
+        for found in page["results"]:
+            # The index holds no hidden file: read each dataset whole.
+            dataset = tk.get_action("package_show")(
+                {"ignore_auth": True}, {"id": found["id"]}
+            )
             for resource in dataset.get("resources", []):
                 if standard_of(dataset, resource) and resource.get("url"):
                     _enqueue(resource)
@@ -322,6 +333,36 @@ def _revalidate_changed_standards(
             chosen and latest.version != version.version
         ):
             jobs.queue(resource, version)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_search(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """Hidden files are left out of the results of those who may not see
+    them, and out of the count. (Named after the core action it chains.)"""
+    if context.get("search_query"):  # model objects, for core's own use
+        return next_action(context, data_dict)
+    offset, limit = _natural(data_dict, "offset"), _natural(data_dict, "limit")
+    everything = next_action(
+        context, {k: v for k, v in data_dict.items() if k not in ("offset", "limit")}
+    )
+    found = visibility.visible_resources(everything["results"], context.get("user"))
+    start = offset or 0
+    end = None if limit is None else start + limit
+    return {"count": len(found), "results": found[start:end]}
+
+
+def _natural(data_dict: DataDict, key: str) -> int | None:
+    value = data_dict.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise tk.ValidationError({key: [tk._("Must be a natural number")]})
+    return number
 
 
 def _with_banner(

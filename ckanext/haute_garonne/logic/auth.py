@@ -53,22 +53,20 @@ def haute_garonne_validation_run_all(
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
 def resource_show(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
-    """A file that failed validation is seen only by those who may edit its
-    dataset (core's rule applies first). Named after the core function it
-    chains."""
+    """A hidden file (failed, or not checked yet: ``uploads/visibility.py``)
+    is seen only by its collectivité (core's rule applies first): its page,
+    its download, its views. Named after the core function it chains."""
     result = next_auth(context, data_dict)
     if not result.get("success") or context.get("ignore_auth"):
         return result
     resource = context.get("resource") or model.Resource.get(data_dict.get("id") or "")
     if resource is None or not visibility.resource_hidden(resource.id):
         return result
-    if visibility.may_edit(context.get("user"), resource.package_id):
+    if visibility.sees_hidden(context.get("user"), resource.package_id):
         return result
     return {
         "success": False,
-        "msg": tk._(
-            "This file does not follow its standard and is hidden until it is fixed."
-        ),
+        "msg": tk._("This file is not public until its validation finds it valid."),
     }
 
 

@@ -26,7 +26,15 @@ from ckanext.haute_garonne import config
 from ckanext.haute_garonne.uploads import fetch
 from ckanext.haute_garonne.uploads.fetch import FetchError
 
-__all__ = ["FetchError", "Fetched", "fetched_stored", "fetched_upload", "fetched_url"]
+__all__ = [
+    "FetchError",
+    "Fetched",
+    "fetched_stored",
+    "fetched_upload",
+    "fetched_url",
+    "remove_stored",
+    "store_upload",
+]
 
 CHUNK = 1024 * 1024
 
@@ -113,3 +121,29 @@ def _stored_chunks(resource: dict[str, Any]) -> Iterator[bytes]:
         return
     with open(location, "rb") as f:
         yield from iter(lambda: f.read(CHUNK), b"")
+
+
+def store_upload(key: str, upload: Any) -> str:
+    """Store an upload in CKAN's resource storage as the file of ``key``
+    (an id of a resource's kind), as CKAN stores a resource's upload and with
+    the same limits; its file name as CKAN records it. Raises
+    ``ValidationError`` for a file CKAN refuses (too large, say)."""
+    staged: dict[str, Any] = {"id": key, "url": "", "upload": upload}
+    stored = uploader.get_resource_uploader(staged)
+    stored.upload(key, uploader.get_max_resource_size())
+    return str(staged.get("url") or upload.filename or "")
+
+
+def remove_stored(key: str, filename: str) -> None:
+    """Remove the file ``store_upload`` stored for ``key``, if it is there."""
+    upload = uploader.get_resource_uploader(
+        {"id": key, "url": filename, "url_type": "upload"}
+    )
+    location = upload.get_path(key)
+    storage = getattr(upload, "storage", None)
+    if ckan_files is not None and storage is not None and hasattr(storage, "remove"):
+        with contextlib.suppress(ckan_files.exc.MissingFileError):
+            storage.remove(ckan_files.FileData(ckan_files.Location(location)))
+        return
+    with contextlib.suppress(FileNotFoundError):
+        Path(location).unlink()

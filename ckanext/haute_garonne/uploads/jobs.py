@@ -28,7 +28,7 @@ from ckanext.haute_garonne.model import (
 )
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import SchemaVersion
-from ckanext.haute_garonne.uploads import files, store
+from ckanext.haute_garonne.uploads import candidates, files, store
 from ckanext.haute_garonne.uploads.runner import run, standard_of
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def validate_resource(resource_id: str) -> str:
             sha256 = fetched.sha256
     except (files.FetchError, OSError) as e:
         log.warning("Validation of resource %s failed: %s", resource_id, e)
-        report = _error_report(str(e), version)
+        report = store.error_report(str(e), version.version)
         sha256 = f"error:{resource_id}"
     # A request for a new file while this job ran set it back to pending,
     # for the follow-up job: leave it then.
@@ -170,6 +170,8 @@ def requeue_stale(min_age: int = SWEEP_EVERY) -> dict[str, int]:
             )
             _enqueue(row.resource_id)
             counts["requeued"] += 1
+    # Files that wait aside to replace a published one have their own job.
+    counts["requeued"] += candidates.requeue_lost(cutoff)
     return counts
 
 
@@ -192,16 +194,5 @@ def _give_up(row: ResourceValidation) -> None:
             "{count} times. Ask for a new validation; if it fails again, "
             "contact the portal's team."
         ).format(count=background.RETRIES + 1)
-    report = _error_report(fatal, version)
+    report = store.error_report(fatal, version.version)
     store.save(resource, f"error:{resource_id}", version, report, ERROR)
-
-
-def _error_report(message: str, version: SchemaVersion) -> dict[str, Any]:
-    """The report of a file that could not be checked, for the publisher."""
-    return {
-        "status": ERROR,
-        "fatal": message,
-        "errors": [],
-        "error_counts": {},
-        "version": version.version,
-    }

@@ -5,7 +5,10 @@
 Before a resource of an SCDL dataset is created or its file replaced, the
 file is validated; an invalid file is refused with its report, so nothing is
 saved and the previous file stays published. Files larger than the
-configured size are saved, then validated by a background job.
+configured size are validated by a background job: a new resource's file is
+saved and stays hidden until it passes; one that would replace a published
+file waits aside as a candidate (``candidates.py``) and replaces it only
+once it passes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ckan.types import Context
 from ckanext.haute_garonne import config
 from ckanext.haute_garonne.model import ERROR, PENDING, VALID, ResourceValidation
 from ckanext.haute_garonne.types import Checked
-from ckanext.haute_garonne.uploads import files, jobs, store
+from ckanext.haute_garonne.uploads import candidates, files, jobs, store
 from ckanext.haute_garonne.uploads.runner import run_in_request, standard_of
 
 __all__ = ["check_file", "new_file", "record", "stash", "stashed", "take"]
@@ -74,8 +77,25 @@ def check_file(
 
     Raises ``ValidationError`` when the file is refused. Returns what to
     record once the resource is saved (a report, or a pending validation for
-    a large file), or None when there is nothing to check.
+    a large file), or None when there is nothing to check. A file left to a
+    background job that would replace a published file is held back from
+    ``resource`` (``candidates.hold_back``).
     """
+    verdict = cast(dict[str, Any], context).get(candidates.VERDICT_KEY)
+    if isinstance(verdict, Checked) and new_file(resource, current):
+        return verdict  # a candidate that passed, put in place by its job
+    checked = _checked(context, dataset, resource, current)
+    if checked is None:
+        return None
+    return candidates.hold_back(context, resource, current, checked)
+
+
+def _checked(
+    context: Context,
+    dataset: dict[str, Any],
+    resource: dict[str, Any],
+    current: dict[str, Any] | None,
+) -> Checked | None:
     kind = new_file(resource, current)
     if kind is None:
         return None
@@ -119,6 +139,10 @@ def check_file(
 
 def record(resource: dict[str, Any], checked: Checked) -> None:
     """Store the outcome of ``check_file`` for the saved resource."""
+    if checked.held is not None:
+        candidates.record(resource, checked, checked.held)
+        return
+    candidates.discard(resource["id"])  # this file comes after any candidate
     if checked.status == PENDING:
         jobs.queue(resource, checked.version)
         return

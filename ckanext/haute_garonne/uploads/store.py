@@ -24,7 +24,13 @@ from ckanext.haute_garonne.model import (
 from ckanext.haute_garonne.types import RecordedReport, SchemaVersion
 from ckanext.haute_garonne.uploads import signals
 
-__all__ = ["dataset_status", "error_count", "save", "stored_status"]
+__all__ = [
+    "dataset_status",
+    "error_count",
+    "error_report",
+    "save",
+    "stored_status",
+]
 
 
 def error_count(report: dict[str, Any]) -> int:
@@ -33,6 +39,18 @@ def error_count(report: dict[str, Any]) -> int:
     return sum(
         n for kind, n in report.get("error_counts", {}).items() if kind not in warnings
     )
+
+
+def error_report(message: str, version: str) -> dict[str, Any]:
+    """The report of a file that could not be checked: ``message`` says why,
+    for the publisher."""
+    return {
+        "status": ERROR,
+        "fatal": message,
+        "errors": [],
+        "error_counts": {},
+        "version": version,
+    }
 
 
 def stored_status(report: dict[str, Any]) -> str:

@@ -196,3 +196,60 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     _shot(page, "publisher", 9, "replaced")
     replaced = call_action("resource_show", id=resource["id"])
     assert replaced["url"].endswith("subventions-2025.csv")
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_admin_sees_the_overview_a_report_and_a_theme_refused_then_accepted(
+    server, page, roques
+):
+    factories.Sysadmin(name="admin-hg", password=PASSWORD)
+    faulty = call_action(
+        "package_create", type="subventions", name="subventions-roques-2023",
+        title="Subventions 2023 de Roques", notes="Subventions de 2023.",
+        owner_org=roques["id"], frequency=FREQ + "ANNUAL",
+    )  # fmt: skip
+    from ckanext.haute_garonne.uploads import jobs
+
+    bad = call_action(
+        "resource_create",
+        {"haute_garonne_defer_validation": True},
+        package_id=faulty["id"],
+        name="Subventions 2023",
+        upload=FileStorage(
+            io.BytesIO(FAULTY), "subventions.csv", content_type="text/csv"
+        ),
+    )
+    jobs.validate_resource(bad["id"])
+
+    _login(page, server, "admin-hg")
+    page.goto(f"{server}/ckan-admin/socle-commun")
+    page.wait_for_load_state("networkidle")
+    _shot(page, "admin", 1, "overview")
+    assert "Roques" in _text(page, ".main")
+
+    page.goto(f"{server}/subventions/subventions-roques-2023")
+    page.locator("a.haute-garonne-validation-badge").first.click()
+    page.wait_for_load_state("networkidle")
+    _shot(page, "admin", 2, "report")
+    assert page.url.endswith("/validation")
+    assert "deux mille" in _text(page, ".main")
+
+    page.goto(f"{server}/organization/edit/roques")
+    page.wait_for_load_state("networkidle")
+    page.fill("input[name=primary_color]", "#ffd54f")
+    page.locator("button[name=save]").click()
+    page.wait_for_load_state("networkidle")
+    _shot(page, "admin", 3, "theme-refused")
+    errors = _text(page, ".error-explanation")
+    assert "1,4:1" in errors and "4,5:1" in errors
+    assert "primary_color" not in call_action("organization_show", id="roques")
+
+    page.fill("input[name=primary_color]", "#00843d")
+    page.locator("button[name=save]").click()
+    page.wait_for_load_state("networkidle")
+    _shot(page, "admin", 4, "theme-accepted")
+    assert call_action("organization_show", id="roques")["primary_color"] == "#00843d"
+    band = page.locator(".hg-band").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert band == "rgb(0, 132, 61)"

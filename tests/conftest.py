@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from stdnum import luhn
+from support import ALLOWED_HOSTS, LocalServer, valid_siren
 
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -32,15 +31,6 @@ def sysadmin_headers(sysadmin: dict[str, Any]) -> dict[str, str]:
     """Authorization header of a fresh sysadmin, for calls to the action API."""
     token = factories.APIToken(user=sysadmin["name"])
     return {"Authorization": token["token"]}
-
-
-_SIREN_BASES = itertools.count(10_000_000)
-
-
-def valid_siren() -> str:
-    """A SIREN with a valid check digit, new at each call."""
-    base = str(next(_SIREN_BASES))
-    return base + luhn.calc_check_digit(base)
 
 
 @pytest.fixture
@@ -118,76 +108,11 @@ def background_file() -> Callable[..., dict[str, Any]]:
     return upload
 
 
-class LocalServer:
-    """A small HTTP server on 127.0.0.1 (ephemeral port), run in a thread,
-    for what the portal downloads. ``routes`` maps a path to a response
-    (status, headers, body) or to a function that answers the request
-    itself; ``requests`` lists the paths it was asked for. With ``tls`` (an
-    ``ssl.SSLContext``), it speaks https."""
-
-    def __init__(self, tls: Any = None) -> None:
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append(self.path)
-                route = server.routes.get(self.path.split("?", 1)[0])
-                if callable(route):
-                    route(self)
-                    return
-                status, headers, body = route or (404, {}, b"absent")
-                self.send_response(status)
-                for name, value in {"Content-Length": len(body), **headers}.items():
-                    self.send_header(name, str(value))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.routes: dict[str, Any] = {}
-        self.requests: list[str] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        if tls is not None:
-            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
-        self.scheme = "http" if tls is None else "https"
-        self.port = self._httpd.server_address[1]
-        self.host = f"127.0.0.1:{self.port}"
-
-    def url(self, path: str) -> str:
-        return f"{self.scheme}://{self.host}{path}"
-
-    def file(self, path: str, body: bytes, **headers: Any) -> str:
-        """Serve ``body`` at ``path``; its URL."""
-        self.routes[path] = (200, headers, body)
-        return self.url(path)
-
-    def redirect(self, path: str, location: str, status: int = 302) -> str:
-        self.routes[path] = (status, {"Location": location}, b"")
-        return self.url(path)
-
-    def __enter__(self) -> LocalServer:
-        import threading
-
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
 @pytest.fixture
 def local_server() -> Iterator[LocalServer]:
     """A local HTTP server; the portal refuses it unless allow-listed."""
     with LocalServer() as server:
         yield server
-
-
-ALLOWED_HOSTS = "ckanext.haute_garonne.fetch.allowed_hosts"
 
 
 @pytest.fixture

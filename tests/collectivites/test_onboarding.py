@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import valid_siren
+from support import valid_siren
 
 from ckan import model
 from ckan.cli.cli import ckan

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ALLOWED_HOSTS, LocalServer
+from support import ALLOWED_HOSTS, LocalServer
 
 from ckan.tests.helpers import call_action
 

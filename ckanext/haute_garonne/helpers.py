@@ -24,6 +24,7 @@ from ckanext.haute_garonne.socle import figures
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import DatasetType, SchemaVersion
+from ckanext.haute_garonne.uploads import visibility
 from ckanext.haute_garonne.validation import i18n, labels
 
 
@@ -143,6 +144,12 @@ def haute_garonne_validation_badge(validation: dict[str, Any]) -> dict[str, str]
     if status == "error":
         return {"label": tk._("Unreadable file"), "css": "bg-danger"}
     return {"label": tk._("Validation in progress"), "css": "bg-secondary"}
+
+
+def haute_garonne_hidden_from_public(resource_id: str) -> bool:
+    """Whether a file is kept out of public view (what its own people are
+    told next to its badge)."""
+    return visibility.resource_hidden(resource_id)
 
 
 # Organisations are collectivités everywhere in the interface.

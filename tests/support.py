@@ -8,11 +8,24 @@ from typing import Any
 
 from stdnum import luhn
 
-__all__ = ["ALLOWED_HOSTS", "LocalServer", "valid_siren"]
+__all__ = ["ALLOWED_HOSTS", "LocalServer", "submit", "valid_siren"]
 
 ALLOWED_HOSTS = "ckanext.haute_garonne.fetch.allowed_hosts"
 
 _SIREN_BASES = itertools.count(10_000_000)
+
+
+def submit(page: Any, target: Any, key: str | None = None) -> None:
+    """Click ``target`` (a Playwright locator), or press ``key`` on it, and
+    wait until the page it leads to has loaded and gone quiet. Waiting for
+    "networkidle" alone after a click races the navigation: on a slow
+    machine it returns before the form is even posted."""
+    with page.expect_navigation(wait_until="load"):
+        if key:
+            target.press(key)
+        else:
+            target.click()
+    page.wait_for_load_state("networkidle")
 
 
 def valid_siren() -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route
+from support import submit
 
 from ckan import model
 from ckan.tests import factories
@@ -28,8 +29,7 @@ def _upload(
     page.goto(f"{url}/subventions/{dataset}/resource/new")
     page.set_input_files("input[name=upload]", str(path))
     page.fill("input[name=name]", "Subventions 2024")
-    page.locator("form#resource-edit button[name=save]").last.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("form#resource-edit button[name=save]").last)
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -56,8 +56,7 @@ def test_an_editor_fixes_a_refused_file_and_publishes_it(server, page, tmp_path)
     page.goto(f"{server}/user/login")
     page.fill("input[name=login]", editor["name"])
     page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("input[name=password]"), "Enter")
 
     _upload(
         page,
@@ -145,14 +144,12 @@ def test_xss_in_theme_fields_never_runs(server, page):
     page.goto(f"{server}/user/login")
     page.fill("input[name=login]", admin["name"])
     page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("input[name=password]"), "Enter")
     page.goto(f"{server}/organization/edit/roques")
     for field in ("primary_color", "secondary_color", "tagline"):
         page.fill(f"[name={field}]", XSS)
     page.fill("[name=website]", "javascript:alert(1)")
-    page.locator("button[name=save]").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("button[name=save]"))
     page.screenshot(path=str(ARTIFACTS / "theme-xss-refused.png"), full_page=True)
     errors = page.locator(".error-explanation").inner_text()
     assert "#rgb ou #rrggbb" in errors
@@ -180,7 +177,8 @@ def test_xss_in_theme_fields_never_runs(server, page):
         injected = (
             "[href^='javascript:']:not([href='javascript:;']), [src^='javascript:']"
         )
-        assert page.locator(injected).count() == 0
+        found = page.locator(injected).evaluate_all("es => es.map(e => e.outerHTML)")
+        assert found == [], path
     page.goto(f"{server}/organization/roques")
     page.screenshot(path=str(ARTIFACTS / "theme-xss-stored.png"), full_page=True)
     assert _style(page, ".hg-band", "background-color") == _rgb("#005a8c")
@@ -199,8 +197,7 @@ def test_the_colour_picker_previews_and_warns_before_saving(server, page):
     page.goto(f"{server}/user/login")
     page.fill("input[name=login]", admin["name"])
     page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("input[name=password]"), "Enter")
     # Pages ask for their JavaScript translations at ckan.site_url, which
     # test.ini sets to a host that does not resolve: send them here.
     site = "http://test.ckan.net"

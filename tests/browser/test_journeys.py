@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
+from support import submit
 from werkzeug.datastructures import FileStorage
 
 from ckan.tests import factories
@@ -49,8 +50,7 @@ def _login(page: Page, server: str, name: str) -> None:
     page.goto(f"{server}/user/login")
     page.fill("input[name=login]", name)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("input[name=password]"), "Enter")
 
 
 def _file(dataset: dict[str, Any], body: bytes, name: str = "subventions.csv"):
@@ -89,14 +89,12 @@ def test_a_visitor_finds_the_portal_a_collectivite_a_dataset_and_the_standards(
     assert "Haute-Garonne" in home
 
     page.goto(f"{server}/organization/")
-    page.get_by_role("link", name="Roques").first.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.get_by_role("link", name="Roques").first)
     _shot(page, "visitor", 2, "collectivite")
     assert page.url.endswith("/organization/roques")
     assert "Subventions de Roques" in _text(page)
 
-    page.get_by_role("link", name="Subventions de Roques").first.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.get_by_role("link", name="Subventions de Roques").first)
     _shot(page, "visitor", 3, "dataset")
     assert "Subventions aux associations." in _text(page)
     badge = page.locator(".haute-garonne-validation-badge").first
@@ -105,8 +103,7 @@ def test_a_visitor_finds_the_portal_a_collectivite_a_dataset_and_the_standards(
     page.goto(f"{server}/standards")
     _shot(page, "visitor", 4, "standards")
     assert "Subventions" in _text(page, ".main")
-    page.get_by_role("link", name="Subventions").first.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.get_by_role("link", name="Subventions").first)
     _shot(page, "visitor", 5, "standard")
     assert "montant" in _text(page, ".main")
 
@@ -140,8 +137,7 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
         page.fill("input[name=name]", "subventions-2025-roques")
     page.fill("textarea[name=notes]", "Les subventions votées en 2025.")
     _shot(page, "publisher", 2, "new-dataset")
-    page.locator("form button[name=save]").last.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("form button[name=save]").last)
     _shot(page, "publisher", 3, "add-file")
     assert "/resource/new" in page.url
     new = page.url.split("/")[-3]
@@ -151,8 +147,7 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     faulty.write_bytes(FAULTY)
     page.set_input_files("input[name=upload]", str(faulty))
     page.fill("input[name=name]", "Subventions 2025")
-    page.locator("form#resource-edit button[name=save]").last.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("form#resource-edit button[name=save]").last)
     _shot(page, "publisher", 4, "refused")
     report = _text(page, ".haute-garonne-form-report")
     assert "montant" in report
@@ -164,8 +159,7 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     fixed.write_bytes(FIXED)
     page.set_input_files("input[name=upload]", str(fixed))
     page.fill("input[name=name]", "Subventions 2025")
-    page.locator("form#resource-edit button[name=save]").last.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("form#resource-edit button[name=save]").last)
     page.goto(f"{server}/subventions/{new}")
     _shot(page, "publisher", 5, "published")
     badge = page.locator(".haute-garonne-validation-badge").first
@@ -177,8 +171,7 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     page.goto(f"{server}/subventions/edit/{new}")
     page.fill("input[name=title]", "Subventions aux associations 2025")
     _shot(page, "publisher", 6, "edit")
-    page.locator("form button[name=save]").last.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("form button[name=save]").last)
     _shot(page, "publisher", 7, "edited")
     assert "Subventions aux associations 2025" in _text(page, ".main")
     assert "Ce n'est pas" not in _text(page)
@@ -191,8 +184,7 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     replacement.write_text(VALID, encoding="utf-8")
     page.set_input_files("input[name=upload]", str(replacement))
     _shot(page, "publisher", 8, "replace")
-    page.locator("form#resource-edit button[name=save]").last.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("form#resource-edit button[name=save]").last)
     _shot(page, "publisher", 9, "replaced")
     replaced = call_action("resource_show", id=resource["id"])
     assert replaced["url"].endswith("subventions-2025.csv")
@@ -228,8 +220,7 @@ def test_the_admin_sees_the_overview_a_report_and_a_theme_refused_then_accepted(
     assert "Roques" in _text(page, ".main")
 
     page.goto(f"{server}/subventions/subventions-roques-2023")
-    page.locator("a.haute-garonne-validation-badge").first.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("a.haute-garonne-validation-badge").first)
     _shot(page, "admin", 2, "report")
     assert page.url.endswith("/validation")
     assert "deux mille" in _text(page, ".main")
@@ -237,16 +228,14 @@ def test_the_admin_sees_the_overview_a_report_and_a_theme_refused_then_accepted(
     page.goto(f"{server}/organization/edit/roques")
     page.wait_for_load_state("networkidle")
     page.fill("input[name=primary_color]", "#ffd54f")
-    page.locator("button[name=save]").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("button[name=save]"))
     _shot(page, "admin", 3, "theme-refused")
     errors = _text(page, ".error-explanation")
     assert "1,4:1" in errors and "4,5:1" in errors
     assert "primary_color" not in call_action("organization_show", id="roques")
 
     page.fill("input[name=primary_color]", "#00843d")
-    page.locator("button[name=save]").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("button[name=save]"))
     _shot(page, "admin", 4, "theme-accepted")
     assert call_action("organization_show", id="roques")["primary_color"] == "#00843d"
     band = page.locator(".hg-band").first.evaluate(

@@ -2,8 +2,10 @@
 #
 #   make demo    install everything, start the services, load demo data and
 #                serve CKAN on http://127.0.0.1:5000 (in the background)
+#   make serve   the same without the demo content: the production layout
+#                (nginx, gunicorn, job workers) on the demo configuration
 #   make test    install everything, start the services and run the suite
-#   make stop    stop the demo portal, its worker and the services
+#   make stop    stop the demo portal, its workers and the services
 #
 # CKAN_VERSION=2.11 selects the other pinned dependency set, in its own
 # virtualenv. Service ports: HG_PG_PORT, HG_REDIS_PORT, HG_SOLR_PORT.
@@ -47,7 +49,7 @@ endif
 
 .PHONY: help
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 ## Installation ---------------------------------------------------------------
 
@@ -61,7 +63,7 @@ $(VENV)/.installed: $(CONSTRAINTS) pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) --upgrade setuptools wheel
-	$(BIN)/pip install --quiet -c $(CONSTRAINTS) "ckan[requirements]" -e ".[test]"
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) "ckan[requirements]" -e ".[test,serve]"
 	@touch $@
 
 .PHONY: venv
@@ -76,8 +78,13 @@ services: venv
 # PYTEST_ARGS selects tests, e.g. make test PYTEST_ARGS="-k search -x"
 PYTEST_ARGS ?=
 
+# nginx, for the production layout and its test (tests/test_serve.py)
+.PHONY: serve-deps
+serve-deps: venv
+	@HG_VENV_BIN=$(BIN) dev/serve install
+
 .PHONY: test
-test: services
+test: services serve-deps
 	@echo "== CKAN $(CKAN_VERSION): preparing the test database"
 	@export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL=$(SOLR_URL)/ckan_test \
 	        CKAN_REDIS_URL=$(REDIS_URL)/1; \
@@ -115,9 +122,24 @@ $(DEMO_INI): dev/demo/settings.ini | venv
 	@$(BIN)/ckan config-tool $@ "ckan.storage_path=$(DEMO_DIR)/storage"
 	@$(BIN)/ckan config-tool $@ -s logger_root "level=WARNING"
 
+# HG_SERVE=dev make demo: `ckan run` and one worker instead of the layout.
 .PHONY: demo
 demo: services $(DEMO_INI)
 	@$(DEMO_ENV) HG_VENV_BIN=$(BIN) HG_DEMO_PORT=$(HG_DEMO_PORT) dev/demo/serve start
+
+# The production layout (dev/serve) on the demo configuration and database.
+# HG_WEB_WORKERS, HG_JOB_WORKERS, HG_FEED_CACHE_SECONDS… are read by dev/serve.
+.PHONY: serve
+serve: services $(DEMO_INI)
+	@$(DEMO_ENV) HG_VENV_BIN=$(BIN) $(BIN)/ckan db init >/dev/null
+	@$(DEMO_ENV) HG_VENV_BIN=$(BIN) HG_DEMO_PORT=$(HG_DEMO_PORT) dev/serve start
+
+# The load benchmark (bench/load.py) against the layout serving the demo.
+BENCH_ARGS ?=
+.PHONY: bench-load
+bench-load: demo
+	@$(DEMO_ENV) HG_VENV_BIN=$(BIN) HG_DEMO_PORT=$(HG_DEMO_PORT) \
+	  $(BIN)/python bench/load.py $(BENCH_ARGS)
 
 .PHONY: stop
 stop:

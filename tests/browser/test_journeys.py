@@ -189,6 +189,18 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     replaced = call_action("resource_show", id=resource["id"])
     assert replaced["url"].endswith("subventions-2025.csv")
 
+    # Delete the file, after CKAN's confirmation, in French.
+    page.goto(f"{server}/subventions/{new}/resource/{resource['id']}/edit")
+    page.wait_for_load_state("networkidle")
+    page.locator("a[data-module=confirm-action]", has_text="Supprimer").click()
+    modal = page.locator(".modal.show")
+    modal.wait_for()
+    _shot(page, "publisher", 10, "delete")
+    assert "Êtes-vous sûr de vouloir supprimer cette ressource ?" in modal.inner_text()
+    submit(page, modal.get_by_role("button", name="Confirmer"))
+    _shot(page, "publisher", 11, "deleted")
+    assert call_action("package_show", id=new)["resources"] == []
+
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_the_admin_sees_the_overview_a_report_and_a_theme_refused_then_accepted(

@@ -121,6 +121,10 @@ $(DEMO_INI): dev/demo/settings.ini | venv
 	@$(BIN)/ckan config-tool $@ -f dev/demo/settings.ini
 	@$(BIN)/ckan config-tool $@ "ckan.storage_path=$(DEMO_DIR)/storage"
 	@$(BIN)/ckan config-tool $@ -s logger_root "level=WARNING"
+	@# `ckan generate config` writes an empty SESSION_COOKIE_DOMAIN, which
+	@# gives the session cookie an empty "Domain=": browsers ignore it, but
+	@# Python's cookie jar (scripts, bench/pages.py) drops the whole cookie.
+	@sed -i '/^SESSION_COOKIE_DOMAIN *= *$$/d' $@
 
 # HG_SERVE=dev make demo: `ckan run` and one worker instead of the layout.
 .PHONY: demo

@@ -91,7 +91,7 @@ test: services serve-deps
 	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
 	  $(BIN)/ckan -c test.ini db init >/dev/null; \
 	  echo "== CKAN $(CKAN_VERSION): running the test suite"; \
-	  $(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS)
+	  $(BIN)/pytest --ckan-ini=test.ini --durations=15 $(PYTEST_ARGS)
 
 # ruff (style, bugbear, bandit), the import contracts of the code map
 # (import-linter, [tool.importlinter] in pyproject.toml) and mypy.

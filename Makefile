@@ -6,6 +6,7 @@
 #                (nginx, gunicorn, job workers) on the demo configuration
 #   make test    install everything, start the services and run the suite
 #   make stop    stop the demo portal, its workers and the services
+#   make test-solrcloud   the search and feed tests on a 2-node SolrCloud
 #
 # CKAN_VERSION=2.11 selects the other pinned dependency set, in its own
 # virtualenv. Service ports: HG_PG_PORT, HG_REDIS_PORT, HG_SOLR_PORT.
@@ -49,7 +50,7 @@ endif
 
 .PHONY: help
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
 
 ## Installation ---------------------------------------------------------------
 
@@ -92,6 +93,25 @@ test: services serve-deps
 	  $(BIN)/ckan -c test.ini db init >/dev/null; \
 	  echo "== CKAN $(CKAN_VERSION): running the test suite"; \
 	  $(BIN)/pytest --ckan-ini=test.ini --durations=15 $(PYTEST_ARGS)
+
+# The search and feed tests again, on a 2-node SolrCloud collection (replication
+# factor 2) behind nginx (dev/solrcloud), with the loss of one node
+# (tests/solrcloud). Not part of `make test`: the cluster costs three more JVMs.
+# The cluster is started, then stopped at the end; the run prints its duration.
+SOLRCLOUD_TESTS ?= tests/test_search.py tests/dcat tests/solrcloud
+
+.PHONY: test-solrcloud
+test-solrcloud: services
+	@start=$$(date +%s); \
+	  trap 'rc=$$?; dev/solrcloud down; echo "== test-solrcloud: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc' EXIT; \
+	  echo "== CKAN $(CKAN_VERSION): starting the SolrCloud (2 nodes, 1 shard, 2 replicas)"; \
+	  dev/solrcloud up; \
+	  export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL="$$(dev/solrcloud url)" \
+	         CKAN_REDIS_URL=$(REDIS_URL)/1 HG_SOLRCLOUD=$(ROOT)/dev/solrcloud; \
+	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
+	  $(BIN)/ckan -c test.ini db init >/dev/null; \
+	  echo "== CKAN $(CKAN_VERSION): search and feed tests on $$CKAN_SOLR_URL"; \
+	  $(BIN)/pytest --ckan-ini=test.ini $(SOLRCLOUD_TESTS) $(PYTEST_ARGS)
 
 # ruff (style, bugbear, bandit), the import contracts of the code map
 # (import-linter, [tool.importlinter] in pyproject.toml) and mypy.

@@ -38,7 +38,9 @@ def test_columns_follow_the_standard(version: Any) -> None:
     for field, td in zip(schema["fields"], mapped, strict=True):
         constraints = field.get("constraints") or {}
         assert td["info"]["label"] == (field.get("title") or field["name"])
-        assert td["info"]["notes"] == (field.get("description") or "")
+        assert td["info"]["notes"].startswith(field.get("description") or "")
+        if field.get("example") not in (None, ""):
+            assert td["info"]["notes"].endswith(f"Exemple : {field['example']}")
         assert td["tdpkreq"] == ("req" if constraints.get("required") else "")
         assert td["type"] == fields.DATASTORE_TYPES[td["tdtype"]]
         if constraints.get("enum") and td["tdtype"] not in fields.OUR_TYPES:

@@ -277,7 +277,7 @@ def test_a_new_row_starts_with_the_collectivites_identity(
     )
     page = app.get(url, headers=editor["headers"]).get_data(as_text=True)
     assert 'value="Roques"' in page  # nomAttribuant
-    assert ROQUES_SIRET not in page
+    assert f'value="{ROQUES_SIRET}"' not in page
     _upsert(editor["name"], table["id"], _row())
     page = app.get(url, headers=editor["headers"]).get_data(as_text=True)
     assert f'value="{ROQUES_SIRET}"' in page  # idAttribuant, as in the last row
@@ -295,3 +295,30 @@ def test_the_resource_form_offers_online_entry(
     ).get_data(as_text=True)
     assert "Saisir en ligne" in page
     assert 'value="tabledesigner"' in page
+
+
+def test_rows_given_to_datastore_create_are_checked_too(
+    table: dict[str, Any], editor: dict[str, Any]
+) -> None:
+    with pytest.raises(tk.ValidationError) as refused:
+        call_action(
+            "datastore_create",
+            {"user": editor["name"], "ignore_auth": False},
+            resource_id=table["id"],
+            force=True,
+            records=[_row(idAttribuant=BAD_SIRET)],
+        )
+    assert _file_message("idAttribuant", BAD_SIRET) in str(refused.value.error_dict)
+    assert call_action("datastore_search", resource_id=table["id"])["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "records",
+    [[None], ["texte"], [{"montant": {"$gt": 1}}], [{"objet": "a\x00b"}]],
+)
+def test_hostile_records_get_an_answer_not_a_crash(
+    table: dict[str, Any], editor: dict[str, Any], records: list[Any]
+) -> None:
+    with pytest.raises(tk.ValidationError):
+        _upsert(editor["name"], table["id"], *records)
+    assert call_action("datastore_search", resource_id=table["id"])["total"] == 0

@@ -3,8 +3,9 @@
 Pure: no CKAN import. A field is the dict ``datastore_create`` takes with the
 Table Designer's keys (``tdtype``, ``tdpkreq``, ``tdchoices``,
 ``tdminimum``, ``tdmaximum``, ``tdpattern``, ``tdmaxlength``) and the Data
-Dictionary's ``info`` (``label``, ``notes``, ``example``). The standard's
-names, order, titles and descriptions are kept as they are.
+Dictionary's ``info`` (``label``, ``notes``: the description, then the
+example, in the engine's language, French by default; ``example``). The
+standard's names, order, titles and descriptions are kept as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from ckanext.haute_garonne.standards.registry import load_descriptor
 from ckanext.haute_garonne.types import Collectivite, SchemaVersion
 from ckanext.haute_garonne.validation.checks import COMMUNE_CODE_COLUMNS
+from ckanext.haute_garonne.validation.i18n import _
 
 # Our column types (registered by ``column_types``), beside CKAN's own.
 SIRET = "hg_siret"
@@ -116,7 +118,9 @@ def td_field(field: dict[str, Any], special: str | None = None) -> dict[str, Any
         "notes": field.get("description") or "",
     }
     if field.get("example") not in (None, ""):
+        # The row forms show the notes as the field's help: the example too.
         info["example"] = str(field["example"])
+        info["notes"] = f"{info['notes']}\n\n{_('Example:')} {info['example']}".strip()
     result: dict[str, Any] = {
         "id": field["name"],
         "type": DATASTORE_TYPES[tdtype],

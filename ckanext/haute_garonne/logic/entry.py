@@ -40,5 +40,19 @@ def datastore_upsert(next_action: Any, context: Context, data_dict: DataDict) ->
     return next_action(context, data_dict)
 
 
+@tk.chained_action
+def datastore_create(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """Rows given with ``datastore_create`` to an existing online table are
+    checked as ``datastore_upsert`` checks them."""
+    if data_dict.get("records") and isinstance(data_dict.get("resource_id"), str):
+        tk.check_access("datastore_create", context, data_dict)
+        service.check_records({**data_dict, "method": "insert"})
+    return next_action(context, data_dict)
+
+
 def actions() -> dict[str, Any]:
-    return {"resource_create": resource_create, "datastore_upsert": datastore_upsert}
+    return {
+        "resource_create": resource_create,
+        "datastore_upsert": datastore_upsert,
+        "datastore_create": datastore_create,
+    }

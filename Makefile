@@ -41,6 +41,12 @@ HG_REAL_DATA ?= $(abspath ../shared/data/real)
 export HG_DCAT_AP_SHAPES HG_SCDL_REFERENCE HG_REAL_DATA
 
 PG_URL = postgresql://ckan_default:pass@127.0.0.1:$(HG_PG_PORT)
+# DataStore databases of their own per CKAN version (set-permissions differs):
+# datastore_test for 2.12, datastore_test_2_11 for 2.11 (same for the demo)
+HG_DATASTORE_SUFFIX := $(if $(filter 2.12,$(CKAN_VERSION)),,_$(subst .,_,$(CKAN_VERSION)))
+export HG_DATASTORE_SUFFIX
+# The DataStore's read-only user (dev/services creates it)
+PG_READ_URL = postgresql://datastore_default:pass@127.0.0.1:$(HG_PG_PORT)
 SOLR_URL = http://127.0.0.1:$(HG_SOLR_PORT)/solr
 REDIS_URL = redis://127.0.0.1:$(HG_REDIS_PORT)
 
@@ -88,6 +94,8 @@ serve-deps: venv
 test: services serve-deps
 	@echo "== CKAN $(CKAN_VERSION): preparing the test database"
 	@export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL=$(SOLR_URL)/ckan_test \
+	        CKAN_DATASTORE_WRITE_URL=$(PG_URL)/datastore_test$(HG_DATASTORE_SUFFIX) \
+	        CKAN_DATASTORE_READ_URL=$(PG_READ_URL)/datastore_test$(HG_DATASTORE_SUFFIX) \
 	        CKAN_REDIS_URL=$(REDIS_URL)/1; \
 	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
 	  $(BIN)/ckan -c test.ini db init >/dev/null; \
@@ -130,6 +138,8 @@ format: venv
 ## Demo -----------------------------------------------------------------------
 
 DEMO_ENV = CKAN_INI=$(DEMO_INI) CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_demo \
+	CKAN_DATASTORE_WRITE_URL=$(PG_URL)/datastore_demo$(HG_DATASTORE_SUFFIX) \
+	CKAN_DATASTORE_READ_URL=$(PG_READ_URL)/datastore_demo$(HG_DATASTORE_SUFFIX) \
 	CKAN_SOLR_URL=$(SOLR_URL)/ckan CKAN_REDIS_URL=$(REDIS_URL)/0 \
 	CKAN_SITE_URL=http://127.0.0.1:$(HG_DEMO_PORT)
 

@@ -38,6 +38,8 @@ HG_REAL_DATA ?= $(abspath ../shared/data/real)
 export HG_DCAT_AP_SHAPES HG_SCDL_REFERENCE HG_REAL_DATA
 
 PG_URL = postgresql://ckan_default:pass@127.0.0.1:$(HG_PG_PORT)
+# The DataStore's read-only user (dev/services creates it)
+PG_READ_URL = postgresql://datastore_default:pass@127.0.0.1:$(HG_PG_PORT)
 SOLR_URL = http://127.0.0.1:$(HG_SOLR_PORT)/solr
 REDIS_URL = redis://127.0.0.1:$(HG_REDIS_PORT)
 
@@ -80,6 +82,8 @@ PYTEST_ARGS ?=
 test: services
 	@echo "== CKAN $(CKAN_VERSION): preparing the test database"
 	@export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL=$(SOLR_URL)/ckan_test \
+	        CKAN_DATASTORE_WRITE_URL=$(PG_URL)/datastore_test \
+	        CKAN_DATASTORE_READ_URL=$(PG_READ_URL)/datastore_test \
 	        CKAN_REDIS_URL=$(REDIS_URL)/1; \
 	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
 	  $(BIN)/ckan -c test.ini db init >/dev/null; \
@@ -103,6 +107,8 @@ format: venv
 ## Demo -----------------------------------------------------------------------
 
 DEMO_ENV = CKAN_INI=$(DEMO_INI) CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_demo \
+	CKAN_DATASTORE_WRITE_URL=$(PG_URL)/datastore_demo \
+	CKAN_DATASTORE_READ_URL=$(PG_READ_URL)/datastore_demo \
 	CKAN_SOLR_URL=$(SOLR_URL)/ckan CKAN_REDIS_URL=$(REDIS_URL)/0 \
 	CKAN_SITE_URL=http://127.0.0.1:$(HG_DEMO_PORT)
 

@@ -27,6 +27,38 @@ def clean_db(
 
 
 @pytest.fixture
+def clean_datastore(clean_db: None, clean_index: None) -> None:
+    """Our clean_db and CKAN's clean_index, plus an empty DataStore database:
+    the tables of resources and their functions are dropped. What
+    ``ckan datastore set-permissions`` made (``_table_metadata``, CKAN 2.12's
+    ``_table_stats`` and their functions) stays, whichever CKAN runs."""
+    import sqlalchemy as sa
+
+    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+
+    with get_write_engine().begin() as connection:
+        tables = connection.execute(
+            sa.text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND left(tablename, 1) <> '_'"
+            )
+        ).scalars()
+        for table in list(tables):
+            connection.execute(sa.text(f"DROP TABLE {identifier(table)} CASCADE"))
+        functions = connection.execute(
+            sa.text(
+                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n "
+                "ON p.pronamespace = n.oid WHERE n.nspname = 'public' "
+                "AND p.proname LIKE '%\\_tabledesigner\\_validate'"
+            )
+        ).scalars()
+        for function in list(functions):
+            connection.execute(
+                sa.text(f"DROP FUNCTION IF EXISTS {identifier(function)}() CASCADE")
+            )
+
+
+@pytest.fixture
 def sysadmin_headers(sysadmin: dict[str, Any]) -> dict[str, str]:
     """Authorization header of a fresh sysadmin, for calls to the action API."""
     token = factories.APIToken(user=sysadmin["name"])

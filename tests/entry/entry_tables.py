@@ -38,38 +38,6 @@ ROW: dict[str, Any] = {
 }
 
 
-def clear_datastore() -> None:
-    """An empty DataStore database: its tables and functions dropped, as
-    CKAN 2.12's own helper does, on 2.11 too. CKAN 2.11's helper would also
-    drop ``_table_stats``, which CKAN 2.12 needs, so that the two versions
-    could no longer run their tests one after the other."""
-    import sqlalchemy as sa
-
-    from ckanext.datastore.backend.postgres import get_write_engine
-
-    with get_write_engine().begin() as connection:
-        tables = connection.execute(
-            sa.text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename != '_table_stats'"
-            )
-        ).fetchall()
-        for (name,) in tables:
-            connection.execute(
-                sa.text('DROP TABLE "{}" CASCADE'.format(name.replace('"', '""')))
-            )
-        functions = connection.execute(
-            sa.text(
-                "SELECT p.oid::regprocedure::text FROM pg_proc p "
-                "JOIN pg_namespace ns ON p.pronamespace = ns.oid "
-                "WHERE ns.nspname = 'public' AND p.pronargs = 0 "
-                "AND p.proname LIKE '%tabledesigner_validate'"
-            )
-        ).fetchall()
-        for (signature,) in functions:
-            connection.execute(sa.text(f"DROP FUNCTION IF EXISTS {signature}"))
-
-
 def make_table(
     dataset: dict[str, Any], columns: list[str] | None = None, key: str = ""
 ) -> dict[str, Any]:

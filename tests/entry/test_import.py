@@ -11,25 +11,17 @@ from typing import Any
 
 import openpyxl
 import pytest
-from entry_tables import FIELDS, ROW, clear_datastore, make_table, row_count
+from entry_tables import FIELDS, ROW, make_table, row_count
 
 import ckan.plugins.toolkit as tk
-import ckan.plugins as p
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+pytestmark = pytest.mark.usefixtures("clean_datastore")
 
 # Two grants as a publisher's spreadsheet holds them (text cells).
 CELLS = {**ROW, "notificationUE": "non"}
 SECOND = {**CELLS, "nomBeneficiaire": "Comité des fêtes de Roques", "montant": "800"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_datastore() -> None:
-    if not p.plugin_loaded("datastore"):  # test.ini without the DataStore
-        pytest.skip("the DataStore is not configured")
-    clear_datastore()
 
 
 @pytest.fixture

@@ -12,23 +12,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from entry_tables import FIELDS, ROW, SUBVENTIONS, add_rows, clear_datastore, make_table
+from entry_tables import FIELDS, ROW, SUBVENTIONS, add_rows, make_table
 
-import ckan.plugins as p
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.haute_garonne.entry import publish
 from ckanext.haute_garonne.validation import validate
 
-pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
-
-
-@pytest.fixture(autouse=True)
-def _empty_datastore() -> None:
-    if not p.plugin_loaded("datastore"):  # test.ini without the DataStore
-        pytest.skip("the DataStore is not configured")
-    clear_datastore()
+pytestmark = pytest.mark.usefixtures("clean_datastore")
 
 
 @pytest.fixture

@@ -28,6 +28,15 @@ from ckanext.haute_garonne.uploads import visibility
 from ckanext.haute_garonne.validation import i18n, labels
 
 
+def haute_garonne_entry_prefill(
+    dataset: dict[str, Any], resource: dict[str, Any]
+) -> dict[str, str]:
+    """What a new row of an online table starts with (entry/)."""
+    from ckanext.haute_garonne.entry import service
+
+    return service.prefill(dataset, resource)
+
+
 def haute_garonne_department_name() -> str:
     """Name of the département that runs the portal."""
     return config.department_name()

@@ -22,6 +22,7 @@ from ckanext.haute_garonne.implementations.resource_controller import (
     ResourceValidationMixin,
 )
 from ckanext.haute_garonne.implementations.signals import SignalsMixin
+from ckanext.haute_garonne.implementations.table_designer import TableDesignerMixin
 
 
 @tk.blanket.actions(logic.actions)
@@ -35,6 +36,7 @@ class HauteGaronnePlugin(
     ResourceValidationMixin,
     ValidationIndexMixin,
     SignalsMixin,
+    TableDesignerMixin,
     p.SingletonPlugin,
     DefaultTranslation,
 ):

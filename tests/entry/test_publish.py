@@ -101,22 +101,21 @@ def test_a_change_of_rows_makes_the_file_again_and_dates_the_table(
     assert resource["last_modified"] and resource["last_modified"] > (before or "")
     assert len(_published(app, resource).data.decode().splitlines()) == 2
 
-    # A row with an error: the file is made, and its report says invalid.
-    add_rows(table["id"], [{**ROW, "idAttribuant": "123"}])
+    # A second row, then deleted: the file follows, each time.
+    add_rows(table["id"], [{**ROW, "nomBeneficiaire": "Comité des fêtes"}])
     run_queued_jobs()
-    shown = call_action("haute_garonne_validation_show", resource_id=table["id"])
-    assert shown["status"] == "invalid"
-    assert shown["report"]["rows"] == 2
-
+    assert b"Comit\xc3\xa9 des f\xc3\xaates" in _published(app, resource).data
     call_action(
         "datastore_records_delete",
         resource_id=table["id"],
-        filters={"idAttribuant": "123"},
+        filters={"nomBeneficiaire": "Comité des fêtes"},
         force=True,
     )
     run_queued_jobs()
+    assert len(_published(app, resource).data.decode().splitlines()) == 2
     shown = call_action("haute_garonne_validation_show", resource_id=table["id"])
     assert shown["status"] == "valid"
+    assert shown["report"]["rows"] == 1
 
 
 def test_a_private_tables_file_stays_with_its_collectivite(

@@ -588,13 +588,16 @@ def haute_garonne_search_query(value: Any, context: Context) -> Any:
 def haute_garonne_resource_file(
     key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
 ) -> None:
-    """A file of an SCDL dataset is an upload or an http(s) link: never
-    nothing (a distribution without an address breaks DCAT-AP's
+    """A file of an SCDL dataset is an upload, an http(s) link or an online
+    table (the Table Designer's): never nothing (a distribution without an address breaks DCAT-AP's
     ``dcat:accessURL``), nor a link the portal cannot fetch to validate."""
     value = data.get(key)
     text = "" if _empty(value) else str(value).strip()
-    if data.get((*key[:-1], "url_type")) == "upload" and text:
+    url_type = data.get((*key[:-1], "url_type"))
+    if url_type == "upload" and text:
         return
+    if url_type == "tabledesigner":
+        return  # an online table: the portal makes its file (entry/)
     with contextlib.suppress(ValueError):  # e.g. "http://[" (a broken IPv6)
         parsed = urlparse(text)
         if parsed.scheme.lower() in ("http", "https") and parsed.netloc:

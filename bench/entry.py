@@ -8,7 +8,8 @@ columns, then measures in the same run:
 
 ``row``
     Adding one row through our path (``datastore_upsert`` on the online
-    table: Table Designer's trigger, then our chained action, which dates
+    table: our chained check of the row with the engine, Table Designer's
+    trigger, then our subscriber to CKAN's ``action_succeeded``, which dates
     the table and queues the making of its file once) against CKAN's plain
     ``datastore_upsert`` on the plain table: median and 95th percentile of
     ``--calls`` calls each, interleaved. The target is a median ratio of at

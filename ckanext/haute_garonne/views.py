@@ -27,8 +27,9 @@ from ckanext.haute_garonne.socle.consolidation.merge import QuotedWriter, neutra
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.standards.registry import N_
 from ckanext.haute_garonne.types import SchemaVersion
+from ckanext.haute_garonne.views_entry import haute_garonne_entry
 
-__all__ = ["haute_garonne"]
+__all__ = ["haute_garonne", "haute_garonne_entry"]
 
 haute_garonne = Blueprint("haute_garonne", __name__)
 

@@ -13,9 +13,14 @@ Designer (the DataStore as the store).
   maximum length that leave an empty optional cell alone), registered through
   ``IColumnTypes``/``IColumnConstraints`` (CKAN side);
 - ``service``: creating an online table for an SCDL dataset and checking rows
-  before ``datastore_upsert`` stores them (CKAN side).
+  before ``datastore_upsert`` stores them (CKAN side);
+- ``publish``: the published file of a table, an exact SCDL CSV made from its
+  rows by a job when they change (CKAN's ``action_succeeded`` signal),
+  validated and stored like an uploaded file, served at a stable URL;
+- ``importing``: adding the rows of a checked spreadsheet (CSV, XLSX, ODS).
 
-``fields`` and ``rows`` import no CKAN. The room never imports ``uploads``,
-``socle`` nor the adapters (``logic``, ``views``, ``helpers``,
+``fields`` and ``rows`` import no CKAN. Only ``publish`` and ``importing``
+import ``uploads`` (its file store, sandboxed run and report store, reused
+rather than duplicated). The room never imports ``socle`` nor the adapters (``logic``, ``views``, ``helpers``,
 ``implementations``).
 """

@@ -19,9 +19,11 @@ __all__ = ["actions"]
 def actions() -> dict[str, Any]:
     """Our actions by name, as CKAN's blanket would find them in
     ``action.py``, plus the activity plugin's chained ones if it is loaded."""
-    from ckanext.haute_garonne.logic import action, activity, entry
+    from ckanext.haute_garonne.logic import action, activity, entry, entry_files
 
     found = dict(authz.get_local_functions(action))
+    if p.plugin_loaded("datastore"):
+        found.update(authz.get_local_functions(entry_files))
     if p.plugin_loaded("activity"):
         found.update(activity.actions())
     if p.plugin_loaded("datastore") and p.plugin_loaded("tabledesigner"):

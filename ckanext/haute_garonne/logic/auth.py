@@ -88,3 +88,9 @@ def haute_garonne_overview_show(context: Context, data_dict: DataDict) -> AuthRe
             "msg": tk._("Only sysadmins may see private datasets in the overview."),
         }
     return {"success": True}
+
+
+def haute_garonne_entry_import(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever can change the table (its collectivité's editors and admins)
+    can import rows into it."""
+    return _allowed("resource_update", context, data_dict.get("resource_id"))

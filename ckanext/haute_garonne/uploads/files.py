@@ -34,7 +34,12 @@ __all__ = [
     "fetched_url",
     "remove_stored",
     "store_upload",
+    "stored_chunks",
 ]
+
+# Resources whose file CKAN's storage holds: uploads, and online tables
+# (Table Designer), whose published file is stored under their id.
+STORED = ("upload", "tabledesigner")
 
 CHUNK = 1024 * 1024
 
@@ -96,7 +101,7 @@ def fetched_url(url: str, limit: int | None = None) -> Iterator[Fetched]:
 @contextlib.contextmanager
 def fetched_stored(resource: dict[str, Any]) -> Iterator[Fetched]:
     """A resource's file as CKAN stored it (upload) or at its URL."""
-    if resource.get("url_type") == "upload":
+    if resource.get("url_type") in STORED:
         filename = resource["url"].rsplit("/", 1)[-1]
         with tempfile.NamedTemporaryFile(suffix=Path(filename).suffix) as tmp:
             sha256, size = _copy(_stored_chunks(resource), tmp, None)
@@ -123,14 +128,21 @@ def _stored_chunks(resource: dict[str, Any]) -> Iterator[bytes]:
         yield from iter(lambda: f.read(CHUNK), b"")
 
 
-def store_upload(key: str, upload: Any) -> str:
+def stored_chunks(key: str, filename: str) -> Iterator[bytes]:
+    """The bytes ``store_upload`` stored for ``key``, streamed
+    (``FileNotFoundError`` when there are none)."""
+    return _stored_chunks({"id": key, "url": filename, "url_type": "upload"})
+
+
+def store_upload(key: str, upload: Any, max_size: int | None = None) -> str:
     """Store an upload in CKAN's resource storage as the file of ``key``
     (an id of a resource's kind), as CKAN stores a resource's upload and with
-    the same limits; its file name as CKAN records it. Raises
-    ``ValidationError`` for a file CKAN refuses (too large, say)."""
+    the same limits unless ``max_size`` (in MB, as CKAN counts) says otherwise; its file
+    name as CKAN records it. Raises ``ValidationError`` for a file CKAN
+    refuses (too large, say)."""
     staged: dict[str, Any] = {"id": key, "url": "", "upload": upload}
     stored = uploader.get_resource_uploader(staged)
-    stored.upload(key, uploader.get_max_resource_size())
+    stored.upload(key, max_size or uploader.get_max_resource_size())
     return str(staged.get("url") or upload.filename or "")
 
 

@@ -33,7 +33,10 @@ _CONTEXT_KEY = "haute_garonne_validation"
 
 
 def new_file(resource: dict[str, Any], current: dict[str, Any] | None) -> str | None:
-    """'upload' or 'url' when the call brings a new file, else None."""
+    """'upload' or 'url' when the call brings a new file, else None (an
+    online table's file is made from its rows, never brought by a call)."""
+    if resource.get("url_type") == files.STORED[1]:
+        return None
     upload = resource.get("upload")
     if isinstance(upload, FileStorage) and upload.filename:
         return "upload"

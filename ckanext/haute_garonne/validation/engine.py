@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypedDict
 
 from ckanext.haute_garonne.standards.bal import detect_bal_version
 from ckanext.haute_garonne.standards.registry import get_standard, load_descriptor
@@ -99,6 +99,16 @@ class Fatal(Exception):
 
 
 # Entry point -----------------------------------------------------------------
+
+
+class Options(TypedDict, total=False):
+    """The keyword options of ``validate``, which ``sandbox.run`` passes
+    through to it."""
+
+    filename: str | None
+    max_errors: int
+    language: str | None
+    limits: Limits | None
 
 
 def validate(

@@ -31,13 +31,8 @@ def validation_show(
     return {"resource_id": [not_empty, unicode_safe, haute_garonne_no_nul_bytes]}
 
 
-@validator_args
-def validation_run(
-    not_empty: Validator,
-    unicode_safe: Validator,
-    haute_garonne_no_nul_bytes: Validator,
-) -> Schema:
-    return {"resource_id": [not_empty, unicode_safe, haute_garonne_no_nul_bytes]}
+# Running a resource's validation takes the same one resource id.
+validation_run = validation_show
 
 
 @validator_args

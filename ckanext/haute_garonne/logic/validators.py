@@ -11,6 +11,7 @@ import datetime
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -211,7 +212,7 @@ def _standard_validator(field: dict[str, Any], optional: bool) -> Validator:
     return validator
 
 
-def _version_validator(optional: bool) -> Validator:
+def _version_validator(field: dict[str, Any], optional: bool) -> Validator:
     """A ``scdl_version`` value must be a version of the standard in force:
     the file's own, else the dataset's (validated first, as it comes first in
     the schema). Empty, the dataset's defaults to the latest; a file's is left
@@ -238,37 +239,42 @@ def _version_validator(optional: bool) -> Validator:
     return validator
 
 
-@scheming_validator
-def haute_garonne_scdl_standard(
-    field: dict[str, Any], schema: dict[str, Any]
-) -> Validator:
-    """The dataset's standard: one of its type's, the first by default."""
-    return _standard_validator(field, optional=False)
+def _scheming(
+    build: Callable[[dict[str, Any], bool], Validator], optional: bool, doc: str
+) -> Callable[[dict[str, Any], dict[str, Any]], Validator]:
+    """A scheming validator factory: ``build(field, optional)`` for each
+    field that names it in the YAML schema."""
+
+    @scheming_validator
+    def factory(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+        return build(field, optional)
+
+    factory.__doc__ = doc
+    return factory
 
 
-@scheming_validator
-def haute_garonne_scdl_version(
-    field: dict[str, Any], schema: dict[str, Any]
-) -> Validator:
-    """The dataset's standard version: accepted by the registry, the latest
-    by default."""
-    return _version_validator(optional=False)
-
-
-@scheming_validator
-def haute_garonne_resource_scdl_standard(
-    field: dict[str, Any], schema: dict[str, Any]
-) -> Validator:
-    """A file's own standard, when it differs from the dataset's (optional)."""
-    return _standard_validator(field, optional=True)
-
-
-@scheming_validator
-def haute_garonne_resource_scdl_version(
-    field: dict[str, Any], schema: dict[str, Any]
-) -> Validator:
-    """A file's own version (optional: inherited from the dataset)."""
-    return _version_validator(optional=True)
+# The dataset's standard and version, then a file's own (optional: empty, it
+# inherits the dataset's).
+haute_garonne_scdl_standard = _scheming(
+    _standard_validator,
+    False,
+    "The dataset's standard: one of its type's, the first by default.",
+)
+haute_garonne_scdl_version = _scheming(
+    _version_validator,
+    False,
+    "The dataset's standard version: accepted by the registry, the latest by default.",
+)
+haute_garonne_resource_scdl_standard = _scheming(
+    _standard_validator,
+    True,
+    "A file's own standard, when it differs from the dataset's (optional).",
+)
+haute_garonne_resource_scdl_version = _scheming(
+    _version_validator,
+    True,
+    "A file's own version (optional: inherited from the dataset).",
+)
 
 
 # Organisation (collectivité) fields ------------------------------------------

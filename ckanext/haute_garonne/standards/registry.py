@@ -36,6 +36,14 @@ _STANDARDS: dict[str, tuple[SchemaKind, str, tuple[str, ...], str]] = {
     "prenoms": ("table", "CSV", ("1.1.6",), "table/prenoms"),
 }
 
+# The legal basis of the datasets the Socle commun asks for without a law of
+# their own.
+_SOCLE_COMMUN = N_(
+    "A dataset of the Socle commun des données locales, which local "
+    "authorities subject to the open data obligation of the loi pour "
+    "une République numérique publish first."
+)
+
 DATASET_TYPES: tuple[DatasetType, ...] = (
     DatasetType(
         name="deliberations",
@@ -100,11 +108,7 @@ DATASET_TYPES: tuple[DatasetType, ...] = (
             "The public facilities of the local authority (town hall, schools, "
             "sports halls, libraries…) with their address and position."
         ),
-        legal_basis=N_(
-            "A dataset of the Socle commun des données locales, which local "
-            "authorities subject to the open data obligation of the loi pour "
-            "une République numérique publish first."
-        ),
+        legal_basis=_SOCLE_COMMUN,
         standards=("equipements",),
     ),
     DatasetType(
@@ -114,11 +118,7 @@ DATASET_TYPES: tuple[DatasetType, ...] = (
             "The first names given to the children born in the commune, by "
             "year and sex, with how many children received each."
         ),
-        legal_basis=N_(
-            "A dataset of the Socle commun des données locales, which local "
-            "authorities subject to the open data obligation of the loi pour "
-            "une République numérique publish first."
-        ),
+        legal_basis=_SOCLE_COMMUN,
         standards=("prenoms",),
     ),
 )

@@ -454,15 +454,10 @@ class _PinnedHTTPConnection(connection.HTTPConnection):
         return self._route.connect(self)
 
 
-class _PinnedHTTPSConnection(connection.HTTPSConnection):
-    """The same over TLS; the certificate is checked against the host name."""
-
-    def __init__(self, *args: Any, route: _Route, **kwargs: Any) -> None:
-        self._route = route
-        super().__init__(*args, **kwargs)
-
-    def _new_conn(self) -> socket.socket:
-        return self._route.connect(self)
+class _PinnedHTTPSConnection(_PinnedHTTPConnection, connection.HTTPSConnection):
+    """The same over TLS (the pinning is inherited, the TLS layer comes
+    next in the method order); the certificate is checked against the host
+    name."""
 
 
 class _HTTPPool(connectionpool.HTTPConnectionPool):

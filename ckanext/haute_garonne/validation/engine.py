@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypedDict
 
 from ckanext.haute_garonne.standards.bal import detect_bal_version
 from ckanext.haute_garonne.standards.registry import get_standard, load_descriptor
@@ -94,11 +94,35 @@ HINT_LIMIT = 50_000  # errors examined for hints
 SPREADSHEET_FORMATS = ("xlsx", "ods")
 
 
+def _repeats(
+    seen: dict[Any, int], candidates: Iterable[tuple[int, Any]]
+) -> Iterator[tuple[int, Any, int]]:
+    """(line, value, line of its first occurrence) for each candidate whose
+    value was seen before, in this batch or an earlier one; the line of each
+    new value is remembered in ``seen`` (a unique column, a key)."""
+    for number, value in candidates:
+        first = seen.get(value)
+        if first is None:
+            seen[value] = number
+        else:
+            yield number, value, first
+
+
 class Fatal(Exception):
     """Stops a validation with a message (the file is unreadable)."""
 
 
 # Entry point -----------------------------------------------------------------
+
+
+class Options(TypedDict, total=False):
+    """The keyword options of ``validate``, which ``sandbox.run`` passes
+    through to it."""
+
+    filename: str | None
+    max_errors: int
+    language: str | None
+    limits: Limits | None
 
 
 def validate(
@@ -693,25 +717,19 @@ class TableRun:
                     )
                     rows.add(i)
         if field.unique:
-            seen = self.unique_seen[field.name]
             rows = bad_rows.get(field.name, set())
-            for i, value in enumerate(col):
-                if value in field.absent or i in rows:
-                    continue
-                first = seen.get(value)
-                if first is None:
-                    seen[value] = numbers[i]
-                else:
-                    found.append(
-                        (
-                            numbers[i],
-                            field.position,
-                            "unique-error",
-                            field.name,
-                            value,
-                            first,
-                        )
-                    )
+            absent = field.absent
+            candidates = (
+                (numbers[i], value)
+                for i, value in enumerate(col)
+                if value not in absent and i not in rows
+            )
+            found.extend(
+                (number, field.position, "unique-error", field.name, value, first)
+                for number, value, first in _repeats(
+                    self.unique_seen[field.name], candidates
+                )
+            )
 
     def _keys(
         self,
@@ -722,25 +740,26 @@ class TableRun:
         columns = {f.name: i for f, i in self.plan}
         for type_, key, seen in self.key_sets:
             fields = [self.schema.by_name[k] for k in key]
-            for i, values in enumerate(
-                zip(*(cols[columns[k]] for k in key), strict=False)
-            ):
-                if all(v in f.absent for v, f in zip(values, fields, strict=False)):
-                    continue
-                first = seen.get(values)
-                if first is None:
-                    seen[values] = numbers[i]
-                else:
-                    found.append(
-                        (
-                            numbers[i],
-                            fields[0].position,
-                            type_,
-                            key[0],
-                            " | ".join(values),
-                            (first, key),
-                        )
-                    )
+            candidates = (
+                (number, values)
+                for number, values in zip(
+                    numbers,
+                    zip(*(cols[columns[k]] for k in key), strict=False),
+                    strict=False,
+                )
+                if not all(v in f.absent for v, f in zip(values, fields, strict=False))
+            )
+            found.extend(
+                (
+                    number,
+                    fields[0].position,
+                    type_,
+                    key[0],
+                    " | ".join(values),
+                    (first, key),
+                )
+                for number, values, first in _repeats(seen, candidates)
+            )
 
     def _deviation(self, field: CompiledField, value: str) -> None:
         key = f"deviation:{field.name}"

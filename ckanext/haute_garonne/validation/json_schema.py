@@ -132,6 +132,8 @@ def _message(
             )
             for extra in extras
         ]
+    # Every other error names the value at this path (None for a list or an
+    # object) with one message.
     if kind == "type":
         expected = limit if isinstance(limit, list) else [limit]
         # TRANSLATORS: joins the JSON types a value may have
@@ -147,157 +149,94 @@ def _message(
             text = _("The value {value} ({where}) must be {expected}.").format(
                 value=_shown(instance), where=where, expected=words
             )
-        return [(type_, field, value, text)]
-    if kind == "enum":
+    elif kind == "enum":
         values = [str(v) for v in limit]
         shown = ", ".join(quote(v) for v in values[:8]) + (
             ", …" if len(values) > 8 else ""
         )
-        return [
-            (
-                type_,
-                field,
-                value,
-                _(
-                    "The value {value} ({where}) is not in the list of allowed "
-                    "values: {allowed} (capital letters and accents included)."
-                ).format(value=_shown(instance), where=where, allowed=shown),
-            )
-        ]
-    if kind == "pattern":
         text = _(
-            "The value {value} ({where}) does not have the expected form (pattern: "
-            "{pattern})."
-        ).format(value=_shown(instance), where=where, pattern=limit)
-        if isinstance(instance, str):
-            found = (
-                date_suggestion(instance)
-                if "\\d{4}" in limit or "[0-9]{4}" in limit
-                else None
-            )
-            if not found and "{14}" in limit:
-                found = siret_suggestion(instance)
-                if found and found[0] == "siren-not-siret":
-                    text = _(
-                        "{message} It is a SIREN number (9 digits): give the SIRET "
-                        "(14 digits)."
-                    ).format(message=text)
-                    found = None
-            if found and found[1]:
-                text = _("{message} Write instead: {suggestion}.").format(
-                    message=text, suggestion=found[1]
-                )
-        return [(type_, field, value, text)]
-    if kind in _RELATIONS:
-        return [
-            (
-                type_,
-                field,
-                value,
-                _(_RELATIONS[kind]).format(
-                    value=_shown(instance), where=where, limit=limit
-                ),
-            )
-        ]
-    if kind == "minLength":
-        return [
-            (
-                type_,
-                field,
-                value,
-                ngettext(
-                    "The text {value} ({where}) is too short: at least {limit} "
-                    "character.",
-                    "The text {value} ({where}) is too short: at least {limit} "
-                    "characters.",
-                    limit,
-                ).format(value=_shown(instance), where=where, limit=limit),
-            )
-        ]
-    if kind == "maxLength":
-        return [
-            (
-                type_,
-                field,
-                value,
-                _(
-                    "The text {value} ({where}) is too long: {length} characters "
-                    "for {limit} at most."
-                ).format(
-                    value=_shown(instance),
-                    where=where,
-                    length=len(str(instance)),
-                    limit=limit,
-                ),
-            )
-        ]
-    if kind == "minItems":
-        return [
-            (
-                type_,
-                field,
-                None,
-                ngettext(
-                    "The list ({where}) must contain at least {limit} item.",
-                    "The list ({where}) must contain at least {limit} items.",
-                    limit,
-                ).format(where=where, limit=limit),
-            )
-        ]
-    if kind == "maxItems":
-        return [
-            (
-                type_,
-                field,
-                None,
-                ngettext(
-                    "The list ({where}) contains more than {limit} item.",
-                    "The list ({where}) contains more than {limit} items.",
-                    limit,
-                ).format(where=where, limit=limit),
-            )
-        ]
-    if kind == "uniqueItems":
-        return [
-            (
-                type_,
-                field,
-                None,
-                _("The list ({where}) contains duplicate items.").format(where=where),
-            )
-        ]
-    if kind == "format":
-        return [
-            (
-                type_,
-                field,
-                value,
-                _("The value {value} ({where}) is not in the {format} format.").format(
-                    value=_shown(instance), where=where, format=limit
-                ),
-            )
-        ]
-    if kind == "const":
-        return [
-            (
-                type_,
-                field,
-                value,
-                _("The value {value} ({where}) must be {expected}.").format(
-                    value=_shown(instance), where=where, expected=_shown(limit)
-                ),
-            )
-        ]
-    return [
-        (
-            type_,
-            field,
-            value,
-            _("The value ({where}) does not follow the format (“{rule}” rule).").format(
-                where=where, rule=kind
-            ),
+            "The value {value} ({where}) is not in the list of allowed "
+            "values: {allowed} (capital letters and accents included)."
+        ).format(value=_shown(instance), where=where, allowed=shown)
+    elif kind == "pattern":
+        text = _pattern_message(instance, where, limit)
+    elif kind in _RELATIONS:
+        text = _(_RELATIONS[kind]).format(
+            value=_shown(instance), where=where, limit=limit
         )
-    ]
+    elif kind == "minLength":
+        text = ngettext(
+            "The text {value} ({where}) is too short: at least {limit} character.",
+            "The text {value} ({where}) is too short: at least {limit} characters.",
+            limit,
+        ).format(value=_shown(instance), where=where, limit=limit)
+    elif kind == "maxLength":
+        text = _(
+            "The text {value} ({where}) is too long: {length} characters "
+            "for {limit} at most."
+        ).format(
+            value=_shown(instance),
+            where=where,
+            length=len(str(instance)),
+            limit=limit,
+        )
+    elif kind in ("minItems", "maxItems"):
+        text = (
+            ngettext(
+                "The list ({where}) must contain at least {limit} item.",
+                "The list ({where}) must contain at least {limit} items.",
+                limit,
+            )
+            if kind == "minItems"
+            else ngettext(
+                "The list ({where}) contains more than {limit} item.",
+                "The list ({where}) contains more than {limit} items.",
+                limit,
+            )
+        ).format(where=where, limit=limit)
+    elif kind == "uniqueItems":
+        text = _("The list ({where}) contains duplicate items.").format(where=where)
+    elif kind == "format":
+        text = _("The value {value} ({where}) is not in the {format} format.").format(
+            value=_shown(instance), where=where, format=limit
+        )
+    elif kind == "const":
+        text = _("The value {value} ({where}) must be {expected}.").format(
+            value=_shown(instance), where=where, expected=_shown(limit)
+        )
+    else:
+        text = _(
+            "The value ({where}) does not follow the format (“{rule}” rule)."
+        ).format(where=where, rule=kind)
+    return [(type_, field, value, text)]
+
+
+def _pattern_message(instance: Any, where: str, limit: Any) -> str:
+    """A value that does not match its pattern, with a correction when we
+    can guess one (a date, a SIRET)."""
+    text = _(
+        "The value {value} ({where}) does not have the expected form (pattern: "
+        "{pattern})."
+    ).format(value=_shown(instance), where=where, pattern=limit)
+    if isinstance(instance, str):
+        found = (
+            date_suggestion(instance)
+            if "\\d{4}" in limit or "[0-9]{4}" in limit
+            else None
+        )
+        if not found and "{14}" in limit:
+            found = siret_suggestion(instance)
+            if found and found[0] == "siren-not-siret":
+                text = _(
+                    "{message} It is a SIREN number (9 digits): give the SIRET "
+                    "(14 digits)."
+                ).format(message=text)
+                found = None
+        if found and found[1]:
+            text = _("{message} Write instead: {suggestion}.").format(
+                message=text, suggestion=found[1]
+            )
+    return text
 
 
 class _HugeInteger(ValueError):

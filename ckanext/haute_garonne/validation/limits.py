@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ckanext.haute_garonne.validation.i18n import _, current_language
+from ckanext.haute_garonne.validation.i18n import N_, _, current_language
 
 MB = 1024 * 1024
 
@@ -82,77 +82,36 @@ def too_slow_message(seconds: float) -> str:
     ).format(seconds=number(int(seconds)))
 
 
-def members_limit(limits: Limits) -> str:
-    return _("more than {count} files in the archive").format(
-        count=number(limits.members)
-    )
+# What each limit of ``Limits`` says once reached: its value is shown as
+# ``{size}`` in megabytes, or as a whole number (``{count}``, ``{ratio}``).
+_LIMIT_MESSAGES = {
+    "members": N_("more than {count} files in the archive"),
+    "member_size": N_("its part “{name}” exceeds {size} MB"),
+    "archive_size": N_("its parts exceed {size} MB in all"),
+    "ratio": N_("its part “{name}” is compressed more than {ratio} times"),
+    "xml_token": N_("an XML tag of more than {size} MB"),
+    "rows": N_("more than {count} rows"),
+    "columns": N_("line {row} has more than {count} columns"),
+    "cells": N_("more than {count} cells"),
+    "repeated_cells": N_("more than {count} cells made by repeating rows or cells"),
+    "cell_length": N_("a cell of line {row} has more than {count} characters"),
+    "shared_string_length": N_("a shared text has more than {count} characters"),
+    "shared_strings": N_("more than {count} shared texts"),
+    "shared_text": N_("its shared texts exceed {count} characters"),
+}
+# The limits named otherwise than their field of ``Limits``.
+_LIMIT_FIELDS = {"shared_string_length": "cell_length"}
 
 
-def member_size_limit(name: str, limits: Limits) -> str:
-    return _("its part “{name}” exceeds {size} MB").format(
-        name=name, size=megabytes(limits.member_size)
-    )
-
-
-def archive_size_limit(limits: Limits) -> str:
-    return _("its parts exceed {size} MB in all").format(
-        size=megabytes(limits.archive_size)
-    )
-
-
-def ratio_limit(name: str, limits: Limits) -> str:
-    return _("its part “{name}” is compressed more than {ratio} times").format(
-        name=name, ratio=number(limits.ratio)
-    )
-
-
-def xml_token_limit(limits: Limits) -> str:
-    return _("an XML tag of more than {size} MB").format(
-        size=megabytes(limits.xml_token)
-    )
-
-
-def rows_limit(limits: Limits) -> str:
-    return _("more than {count} rows").format(count=number(limits.rows))
-
-
-def columns_limit(row: int, limits: Limits) -> str:
-    return _("line {row} has more than {count} columns").format(
-        row=number(row), count=number(limits.columns)
-    )
-
-
-def cells_limit(limits: Limits) -> str:
-    return _("more than {count} cells").format(count=number(limits.cells))
-
-
-def repeated_cells_limit(limits: Limits) -> str:
-    return _("more than {count} cells made by repeating rows or cells").format(
-        count=number(limits.repeated_cells)
-    )
-
-
-def cell_length_limit(row: int, limits: Limits) -> str:
-    return _("a cell of line {row} has more than {count} characters").format(
-        row=number(row), count=number(limits.cell_length)
-    )
-
-
-def shared_string_length_limit(limits: Limits) -> str:
-    return _("a shared text has more than {count} characters").format(
-        count=number(limits.cell_length)
-    )
-
-
-def shared_strings_limit(limits: Limits) -> str:
-    return _("more than {count} shared texts").format(
-        count=number(limits.shared_strings)
-    )
-
-
-def shared_text_limit(limits: Limits) -> str:
-    return _("its shared texts exceed {count} characters").format(
-        count=number(limits.shared_text)
+def limit_message(which: str, limits: Limits, *, name: str = "", row: int = 0) -> str:
+    """The words of a limit reached, for ``too_large_message``: ``which`` is
+    a key of ``_LIMIT_MESSAGES``; ``name`` the part of the archive and
+    ``row`` the line, for the messages that name them."""
+    message = _LIMIT_MESSAGES[which]
+    value = getattr(limits, _LIMIT_FIELDS.get(which, which))
+    shown = megabytes(value) if "{size}" in message else number(value)
+    return _(message).format(
+        name=name, row=number(row), count=shown, size=shown, ratio=shown
     )
 
 

@@ -232,6 +232,15 @@ def required_message(field: CompiledField) -> str:
     ).format(column=field.name)
 
 
+# The bounds of a number or a date, by the name of their constraint.
+_BOUND_MESSAGES = {
+    "minimum": N_("The value {value} is too small: the minimum is {limit}."),
+    "maximum": N_("The value {value} is too large: the maximum is {limit}."),
+    "exclusiveMinimum": N_("The value {value} must be strictly greater than {limit}."),
+    "exclusiveMaximum": N_("The value {value} must be strictly less than {limit}."),
+}
+
+
 def constraint_message(
     field: CompiledField, value: str, constraint: str, suggestion: str | None = None
 ) -> str:
@@ -282,22 +291,8 @@ def constraint_message(
             "The text is too long: {length} characters where the column accepts "
             "{limit} at most. Shorten it."
         ).format(length=len(value), limit=limit)
-    elif constraint == "minimum":
-        text = _("The value {value} is too small: the minimum is {limit}.").format(
-            value=shown, limit=limit
-        )
-    elif constraint == "maximum":
-        text = _("The value {value} is too large: the maximum is {limit}.").format(
-            value=shown, limit=limit
-        )
-    elif constraint == "exclusiveMinimum":
-        text = _("The value {value} must be strictly greater than {limit}.").format(
-            value=shown, limit=limit
-        )
-    elif constraint == "exclusiveMaximum":
-        text = _("The value {value} must be strictly less than {limit}.").format(
-            value=shown, limit=limit
-        )
+    elif constraint in _BOUND_MESSAGES:
+        text = _(_BOUND_MESSAGES[constraint]).format(value=shown, limit=limit)
     else:
         text = _("The value {value} breaks the “{rule}” rule of the column.").format(
             value=shown, rule=constraint

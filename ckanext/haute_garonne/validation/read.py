@@ -41,10 +41,7 @@ from ckanext.haute_garonne.validation.i18n import N_, _
 from ckanext.haute_garonne.validation.limits import (
     DEFAULT_LIMITS,
     Limits,
-    archive_size_limit,
-    member_size_limit,
-    members_limit,
-    ratio_limit,
+    limit_message,
     too_large_message,
 )
 
@@ -110,7 +107,7 @@ class UnreadableFile(Exception):
 
 class TooLarge(UnreadableFile):
     """The file expands past one of the ``limits.Limits`` once decompressed;
-    ``limit`` says which, in words (``limits.rows_limit(…)``…)."""
+    ``limit`` says which, in words (``limits.limit_message("rows", …)``…)."""
 
     def __init__(self, limit: str) -> None:
         super().__init__(too_large_message(limit))
@@ -408,7 +405,7 @@ class Archive:
         self.zip = zipfile.ZipFile(_Window(opened))
         if len(self.zip.infolist()) > limits.members:
             self.zip.close()
-            raise TooLarge(members_limit(limits))
+            raise TooLarge(limit_message("members", limits))
 
     def __enter__(self) -> Archive:
         return self
@@ -437,11 +434,11 @@ class Archive:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise NotImplementedError(f"{name}: compression {info.compress_type}")
         if info.file_size > limits.member_size:
-            raise TooLarge(member_size_limit(name, limits))
+            raise TooLarge(limit_message("member_size", limits, name=name))
         if self.read_total + info.file_size > limits.archive_size:
-            raise TooLarge(archive_size_limit(limits))
+            raise TooLarge(limit_message("archive_size", limits))
         if _over_ratio(info.file_size, info.compress_size, limits):
-            raise TooLarge(ratio_limit(name, limits))
+            raise TooLarge(limit_message("ratio", limits, name=name))
         return info
 
     def chunks(self, name: str) -> Iterator[bytes]:
@@ -454,11 +451,11 @@ class Archive:
                 size += len(chunk)
                 self.read_total += len(chunk)
                 if size > limits.member_size:
-                    raise TooLarge(member_size_limit(name, limits))
+                    raise TooLarge(limit_message("member_size", limits, name=name))
                 if self.read_total > limits.archive_size:
-                    raise TooLarge(archive_size_limit(limits))
+                    raise TooLarge(limit_message("archive_size", limits))
                 if _over_ratio(size, info.compress_size, limits):
-                    raise TooLarge(ratio_limit(name, limits))
+                    raise TooLarge(limit_message("ratio", limits, name=name))
                 yield chunk
 
     def read(self, name: str, size: int | None = None) -> bytes:
@@ -500,7 +497,7 @@ def _check_directory(opened: Opened, limits: Limits) -> None:
     finally:
         stream.seek(opened.start)
     if entries > limits.members or directory_size > limits.members * _ENTRY_SIZE:
-        raise TooLarge(members_limit(limits))
+        raise TooLarge(limit_message("members", limits))
 
 
 class _Window(io.RawIOBase):

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ckanext.haute_garonne.validation.hints import hint_text
@@ -56,6 +56,11 @@ def is_warning(type_: str) -> bool:
     return type_ in WARNING_TYPES or type_.endswith("-warning")
 
 
+def _fields(instance: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, in their order (not copied)."""
+    return {f.name: getattr(instance, f.name) for f in fields(instance)}
+
+
 @dataclass
 class Error:
     """One problem found in a file.
@@ -76,13 +81,7 @@ class Error:
         return is_warning(self.type)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "row": self.row,
-            "field": self.field,
-            "value": self.value,
-            "message": self.message,
-        }
+        return _fields(self)
 
 
 @dataclass
@@ -108,24 +107,13 @@ class Report:
         return [e for e in self.errors if e.warning]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "valid": self.valid,
-            "status": self.status,
-            "standard": self.standard,
-            "schema": self.schema,
-            "version": self.version,
-            "schema_url": self.schema_url,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "format": self.format,
-            "rows": self.rows,
-            "errors": [e.to_dict() for e in self.errors],
-            "error_counts": dict(self.error_counts),
-            "warning_types": sorted(t for t in self.error_counts if is_warning(t)),
-            "truncated": self.truncated,
-            "fatal": self.fatal,
-            "hints": list(self.hints),
-        }
+        """Every field (lists and counts copied), then the warnings' types."""
+        data = _fields(self)
+        data["errors"] = [e.to_dict() for e in self.errors]
+        data["error_counts"] = dict(self.error_counts)
+        data["hints"] = list(self.hints)
+        data["warning_types"] = sorted(t for t in self.error_counts if is_warning(t))
+        return data
 
 
 class Collector:

@@ -41,26 +41,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # Imported here so that the fork server holds them for its children.
 import openpyxl.styles.numbers
 import openpyxl.utils.datetime  # noqa: F401
 
 from ckanext.haute_garonne.validation import sheets  # noqa: F401
-from ckanext.haute_garonne.validation.engine import Fatal, _describe, _version
+from ckanext.haute_garonne.validation.engine import (
+    Fatal,
+    Options,
+    _describe,
+    _version,
+)
 from ckanext.haute_garonne.validation.engine import validate as _validate
 from ckanext.haute_garonne.validation.i18n import current_language
 from ckanext.haute_garonne.validation.i18n import language as _language
 from ckanext.haute_garonne.validation.limits import (
     MB,
-    Limits,
     memory_limit,
     out_of_memory_message,
     too_large_message,
     too_slow_message,
 )
 from ckanext.haute_garonne.validation.report import Report
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 log = logging.getLogger(__name__)
 
@@ -95,22 +102,17 @@ def run(
     standard: str,
     version: str | None = None,
     *,
-    filename: str | None = None,
-    max_errors: int = 1000,
-    language: str | None = None,
-    limits: Limits | None = None,
     memory: int = MEMORY,
     seconds: float = SECONDS,
+    **options: Unpack[Options],
 ) -> Outcome:
-    """Validate in a child process; never raises for a bad file."""
-    code = language or current_language()
+    """Validate in a child process; never raises for a bad file. ``options``
+    are ``engine.validate``'s (``filename``, ``max_errors``, ``language``,
+    ``limits``)."""
+    code = options.get("language") or current_language()
     started = time.monotonic()
-    options: dict[str, Any] = {
-        "filename": filename or _stream_name(source),
-        "max_errors": max_errors,
-        "language": code,
-        "limits": limits,
-    }
+    options["filename"] = options.get("filename") or _stream_name(source)
+    options["language"] = code
     with _as_argument(source) as argument:
         try:
             result = _call(memory, seconds, (argument, standard, version), options)
@@ -141,7 +143,7 @@ def run(
 
 
 def _call(
-    memory: int, seconds: float, args: tuple[Any, ...], kwargs: dict[str, Any]
+    memory: int, seconds: float, args: tuple[Any, ...], kwargs: Options
 ) -> tuple[Report | None, str | None, int] | str:
     """The child's (report, limit, peak RSS), or the limit that stopped it."""
     context = _get_context()
@@ -294,7 +296,7 @@ def _child(
     memory: int,
     seconds: float,
     args: tuple[Any, ...],
-    kwargs: dict[str, Any],
+    kwargs: Options,
 ) -> None:
     try:
         _limit(memory, seconds)

@@ -39,15 +39,7 @@ from ckanext.haute_garonne.validation.i18n import _
 from ckanext.haute_garonne.validation.limits import (
     DEFAULT_LIMITS,
     Limits,
-    cell_length_limit,
-    cells_limit,
-    columns_limit,
-    repeated_cells_limit,
-    rows_limit,
-    shared_string_length_limit,
-    shared_strings_limit,
-    shared_text_limit,
-    xml_token_limit,
+    limit_message,
 )
 from ckanext.haute_garonne.validation.read import (
     ZIP_ERRORS,
@@ -134,7 +126,7 @@ def _parse(
             # The position of the last event: far behind what was fed, expat
             # is buffering a huge tag, attribute or comment.
             if fed - parser.CurrentByteIndex > limit:
-                raise TooLarge(xml_token_limit(archive.limits))
+                raise TooLarge(limit_message("xml_token", archive.limits))
         parser.Parse(b"", True)
     except _Stop:
         pass
@@ -193,15 +185,15 @@ def _expand(rows: Rows, limits: Limits, count: _Count) -> Iterator[list[str]]:
             continue
         count.rows += pending + repeat
         if count.rows > limits.rows:
-            raise TooLarge(rows_limit(limits))
+            raise TooLarge(limit_message("rows", limits))
         width = len(cells)
         count.cells += width * repeat
         if count.cells > limits.cells:
-            raise TooLarge(cells_limit(limits))
+            raise TooLarge(limit_message("cells", limits))
         if repeat > 1:
             count.repeated += width * (repeat - 1)
             if count.repeated > limits.repeated_cells:
-                raise TooLarge(repeated_cells_limit(limits))
+                raise TooLarge(limit_message("repeated_cells", limits))
         while pending:
             pending -= 1
             yield []
@@ -376,9 +368,9 @@ def _shared_strings(archive: Archive, name: str, limits: Limits) -> list[str]:
             length += len(text)
             total += len(text)
             if length > limits.cell_length:
-                raise TooLarge(shared_string_length_limit(limits))
+                raise TooLarge(limit_message("shared_string_length", limits))
             if total > limits.shared_text:
-                raise TooLarge(shared_text_limit(limits))
+                raise TooLarge(limit_message("shared_text", limits))
 
     def end(tag: str) -> None:
         nonlocal collecting, phonetic
@@ -387,7 +379,7 @@ def _shared_strings(archive: Archive, name: str, limits: Limits) -> list[str]:
         elif tag == si:
             strings.append("".join(parts).replace("x005F_", ""))
             if len(strings) > limits.shared_strings:
-                raise TooLarge(shared_strings_limit(limits))
+                raise TooLarge(limit_message("shared_strings", limits))
         elif tag == rph:
             phonetic -= 1
 
@@ -506,7 +498,7 @@ def _xlsx_sheet(
         if collecting:
             text += data
             if len(text) > max_length:
-                raise TooLarge(cell_length_limit(row_number, limits))
+                raise TooLarge(limit_message("cell_length", limits, row=row_number))
 
     def value(kind: str, text: str) -> str:
         """The value of a cell of a rarer kind than a number or a shared text."""
@@ -548,7 +540,7 @@ def _xlsx_sheet(
             width = len(cells)
             if column > width:
                 if column > max_columns:
-                    raise TooLarge(columns_limit(row_number, limits))
+                    raise TooLarge(limit_message("columns", limits, row=row_number))
                 if column > width + 1:
                     cells.extend([""] * (column - width - 1))
                 cells.append(found)
@@ -718,7 +710,7 @@ def _ods_sheet(archive: Archive, limits: Limits, count: _Count) -> Rows:
         nonlocal length
         length += len(text)
         if length > max_length:
-            raise TooLarge(cell_length_limit(row_number + 1, limits))
+            raise TooLarge(limit_message("cell_length", limits, row=row_number + 1))
         parts.append(text)
 
     def start(tag: str, attributes: dict) -> None:
@@ -742,7 +734,9 @@ def _ods_sheet(archive: Archive, limits: Limits, count: _Count) -> Rows:
             if tag == _TX_S:
                 spaces = _repeat(attributes, _A_C, row_number + 1)
                 if length + spaces > max_length:
-                    raise TooLarge(cell_length_limit(row_number + 1, limits))
+                    raise TooLarge(
+                        limit_message("cell_length", limits, row=row_number + 1)
+                    )
                 add_text(" " * spaces)
             elif tag == _TX_TAB:
                 add_text("\t")
@@ -778,7 +772,7 @@ def _ods_sheet(archive: Archive, limits: Limits, count: _Count) -> Rows:
                 return
             width = len(cells) + pending + cell_repeat
             if width > max_columns:
-                raise TooLarge(columns_limit(row_number + 1, limits))
+                raise TooLarge(limit_message("columns", limits, row=row_number + 1))
             if pending:
                 cells.extend([""] * pending)
                 pending = 0
@@ -788,7 +782,7 @@ def _ods_sheet(archive: Archive, limits: Limits, count: _Count) -> Rows:
                 cells.extend([value] * cell_repeat)
                 count.repeated += cell_repeat - 1
                 if count.repeated > limits.repeated_cells:
-                    raise TooLarge(repeated_cells_limit(limits))
+                    raise TooLarge(limit_message("repeated_cells", limits))
         elif tag == _TX_P:
             if in_paragraph:
                 in_paragraph -= 1

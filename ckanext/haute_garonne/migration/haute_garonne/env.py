@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
@@ -23,16 +24,20 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return type_ != "table" or name.startswith(NAME)
 
 
-def run_migrations_offline() -> None:
+def _run(**options: Any) -> None:
+    """Run the migrations with our version table and tables only."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
         target_metadata=metadata,
-        literal_binds=True,
         version_table=VERSION_TABLE,
         include_object=include_object,
+        **options,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def run_migrations_offline() -> None:
+    _run(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
 
 
 def run_migrations_online() -> None:
@@ -42,14 +47,7 @@ def run_migrations_online() -> None:
         poolclass=pool.NullPool,
     )
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            version_table=VERSION_TABLE,
-            include_object=include_object,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection=connection)
 
 
 if context.is_offline_mode():

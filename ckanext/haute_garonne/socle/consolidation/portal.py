@@ -420,23 +420,21 @@ def _publish(
     summary = _summary(report)
     size = os.path.getsize(data_path)
     log.debug("Publishing %s (%s bytes)", data_path.name, size)
-    _upload(
-        dataset,
-        data_path,
-        tk._("{title} {version}: consolidated file").format(
-            title=version.title, version=version.version
+    files: tuple[tuple[Path, str, dict[str, Any]], ...] = (
+        (
+            data_path,
+            tk._("{title} {version}: consolidated file"),
+            {"scdl_standard": version.standard, "scdl_version": version.version},
         ),
-        summary,
-        {"scdl_standard": version.standard, "scdl_version": version.version},
-    )
-    dataset = tk.get_action("package_show")(_site_context(), {"id": dataset["id"]})
-    _upload(
-        dataset,
-        provenance_path,
-        tk._("{title} {version}: with the provenance of each row").format(
-            title=version.title, version=version.version
+        (
+            provenance_path,
+            tk._("{title} {version}: with the provenance of each row"),
+            {},
         ),
-        summary,
-        {},
     )
+    for path, name, extra in files:
+        title = name.format(title=version.title, version=version.version)
+        _upload(dataset, path, title, summary, extra)
+        # Read again: the next file is matched against the resources saved.
+        dataset = tk.get_action("package_show")(_site_context(), {"id": dataset["id"]})
     return dataset["name"]

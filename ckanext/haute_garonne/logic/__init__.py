@@ -3,7 +3,8 @@
 (``validators.py``). Actions call the rooms; never ``implementations``.
 
 ``actions()`` is what the plugin registers: the actions of ``action.py``,
-and those of ``activity.py`` when the ``activity`` plugin is loaded."""
+the chained search and write actions of ``outage.py`` (Solr down), and
+those of ``activity.py`` when the ``activity`` plugin is loaded."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ __all__ = ["actions"]
 def actions() -> dict[str, Any]:
     """Our actions by name, as CKAN's blanket would find them in
     ``action.py``, plus the activity plugin's chained ones if it is loaded."""
-    from ckanext.haute_garonne.logic import action, activity
+    from ckanext.haute_garonne.logic import action, activity, outage
 
     found = dict(authz.get_local_functions(action))
+    found.update(outage.actions())
     if p.plugin_loaded("activity"):
         found.update(activity.actions())
     return found

@@ -70,6 +70,7 @@ class Stack:
             {"HG_DATA_DIR": str(self.data), "HG_CKAN_PYTHON": sys.executable}
         )
         self.server: subprocess.Popen[bytes] | None = None
+        self.worker_process: subprocess.Popen[bytes] | None = None
         self.headers: dict[str, str] = {}
 
     # Services
@@ -131,6 +132,21 @@ class Stack:
     def worker(self) -> str:
         """Run the queued jobs, as ``ckan jobs worker --burst``."""
         return self.ckan("jobs", "worker", "--burst")
+
+    def start_worker(self) -> None:
+        """A ``ckan jobs worker`` that runs until ``stop_worker``."""
+        log = (self.data / "worker.log").open("wb")
+        self.worker_process = subprocess.Popen(
+            [str(CKAN_BIN), "-c", str(self.ini), "jobs", "worker"],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env,
+        )  # fmt: skip
+        log.close()
+
+    def stop_worker(self) -> None:
+        if self.worker_process is not None:
+            self.worker_process.terminate()
+            self.worker_process.wait(timeout=60)
+            self.worker_process = None
 
     def start_server(self) -> None:
         """``ckan run`` on a free port (another, if it was taken meanwhile)."""
@@ -200,6 +216,7 @@ def stack() -> Iterator[Stack]:
         found.start_server()
         yield found
     finally:
+        found.stop_worker()
         found.stop_server()
         found.services("down")
 

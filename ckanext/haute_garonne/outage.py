@@ -21,7 +21,6 @@ noted datasets, with no manual ``ckan search-index rebuild``.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import pysolr
@@ -40,7 +39,6 @@ __all__ = [
     "SearchUnavailable",
     "after_search",
     "mark_stale",
-    "note_down",
     "pending",
     "reindex_pending",
     "solr_answers",
@@ -58,10 +56,6 @@ SEARCH_FAILURES: tuple[type[Exception], ...] = (
 )
 _NETWORK = (requests.exceptions.ConnectionError, requests.exceptions.Timeout)
 RETRY_AFTER = 60  # seconds, told to clients with the 503
-CHECK_EVERY = 30.0  # seconds between two looks at the pending set, per process
-
-_seen_down = False  # this process saw Solr down since its last look
-_last_check = 0.0
 
 
 class SearchUnavailable(Exception):
@@ -95,20 +89,8 @@ def solr_answers() -> bool:
 
 def unavailable(error: BaseException) -> bool:
     """Whether a search failure comes from Solr being unreachable (rather
-    than from a query or a document it refused). Notes it for the reindex
-    that follows Solr's return."""
-    global _seen_down
-    down = _network_error_in(error) or not solr_answers()
-    if down:
-        _seen_down = True
-    return down
-
-
-def note_down() -> None:
-    """This process saw Solr down: look for datasets to index at the next
-    search that succeeds."""
-    global _seen_down
-    _seen_down = True
+    than from a query or a document it refused)."""
+    return _network_error_in(error) or not solr_answers()
 
 
 def _pending_key() -> str:
@@ -121,8 +103,6 @@ def _redis() -> Any:
 
 def mark_stale(package_id: str) -> None:
     """Note a dataset whose index is behind the database."""
-    global _seen_down
-    _seen_down = True
     _redis().sadd(_pending_key(), package_id)
     log.warning(
         "Search index unreachable: dataset %s will be indexed later", package_id
@@ -139,14 +119,7 @@ def pending() -> set[str]:
 
 def after_search() -> None:
     """A search succeeded: if datasets wait to be indexed, queue the job
-    that indexes them (looked up at once after this process saw Solr down,
-    otherwise every ``CHECK_EVERY`` seconds)."""
-    global _seen_down, _last_check
-    now = time.monotonic()
-    if not _seen_down and now - _last_check < CHECK_EVERY:
-        return
-    _seen_down = False
-    _last_check = now
+    that indexes them (once: a job already waiting is enough)."""
     try:
         if _redis().scard(_pending_key()):
             background.enqueue_once(
@@ -155,7 +128,7 @@ def after_search() -> None:
                 key="reindex-pending",
                 title="haute_garonne reindex after a search outage",
             )
-    except Exception:  # Redis down too: the next look will do
+    except Exception:  # Redis down too: the next search will do
         log.exception("Could not queue the reindex of pending datasets")
 
 
@@ -165,11 +138,18 @@ def reindex_pending() -> int:
     still down (the rest stay noted)."""
     done = 0
     for package_id in sorted(pending()):
+        # Taken off first: a dataset noted again meanwhile stays noted.
+        _redis().srem(_pending_key(), package_id)
         try:
             search.rebuild(package_id)
         except tk.ObjectNotFound:
             search.clear(package_id)
-        _redis().srem(_pending_key(), package_id)
+        except SEARCH_FAILURES as e:
+            if unavailable(e):
+                mark_stale(package_id)
+                raise
+            # A dataset the index refuses for itself: as CKAN would log it.
+            log.exception("Could not index dataset %s", package_id)
         done += 1
     search.commit()
     log.info("Indexed %d datasets changed while Solr was down", done)

@@ -142,6 +142,9 @@ class Stack:
         )  # fmt: skip
         log.close()
 
+    def worker_alive(self) -> bool:
+        return self.worker_process is not None and self.worker_process.poll() is None
+
     def stop_worker(self) -> None:
         if self.worker_process is not None:
             self.worker_process.terminate()

@@ -71,7 +71,6 @@ def _chained_write(name: str) -> Any:
         # Asked first, so that nothing is done at all: CKAN 2.12 stores an
         # uploaded file before the commit that the index would refuse.
         if not outage.solr_answers():
-            outage.note_down()
             raise _unavailable(None, write=True)
         try:
             return next_action(context, data_dict)

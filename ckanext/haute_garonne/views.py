@@ -8,16 +8,19 @@ import csv
 import datetime
 import io
 import json
+import logging
 from typing import Any
 
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.pagination import Page
 
 from ckanext.dcat.exceptions import RDFProfileException
 from ckanext.dcat.utils import parse_accept_header
 
+from ckanext.haute_garonne import outage
 from ckanext.haute_garonne.collectivites import directory, lookup
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.logic.validators import haute_garonne_page_number
@@ -30,6 +33,8 @@ from ckanext.haute_garonne.types import SchemaVersion
 from ckanext.haute_garonne.views_entry import haute_garonne_entry
 
 __all__ = ["haute_garonne", "haute_garonne_entry"]
+
+log = logging.getLogger(__name__)
 
 haute_garonne = Blueprint("haute_garonne", __name__)
 
@@ -85,6 +90,54 @@ def refuse_nul_bytes() -> Response | None:
         }
         return Response(json.dumps(body), status=400, mimetype="application/json")
     return tk.abort(400, message)
+
+
+# Solr unreachable (``outage.py``): a French 503, on any page or API call
+# that needs search, and on writes that need the index; never a 500.
+
+
+@haute_garonne.app_errorhandler(outage.SearchUnavailable)
+def search_unavailable(error: outage.SearchUnavailable) -> Response:
+    model.Session.rollback()
+    log.warning(
+        "Search engine unreachable: %s %s answered 503",
+        tk.request.method,
+        tk.request.path,
+        exc_info=error,
+    )
+    if error.write:
+        message = tk._(
+            "The search engine of the portal is unavailable for a moment: "
+            "nothing was saved. Please try again in a few minutes."
+        )
+    else:
+        message = tk._(
+            "The search engine of the portal is unavailable for a moment. "
+            "Please try again in a few minutes."
+        )
+    headers = {"Retry-After": str(outage.RETRY_AFTER)}
+    if tk.request.path.startswith("/api/"):
+        body = {
+            "success": False,
+            "error": {"__type": "Search Unavailable", "message": message},
+        }
+        return Response(
+            json.dumps(body), status=503, mimetype="application/json", headers=headers
+        )
+    page = tk.render(
+        "error_document_template.html",
+        {"code": 503, "name": tk._("Service unavailable"), "content": message},
+    )
+    return Response(page, status=503, headers=headers)
+
+
+@haute_garonne.after_app_request
+def search_unavailable_in_api(response: Response) -> Response:
+    """CKAN's action API answers every exception with a 500 of its own."""
+    error = getattr(tk.g, "haute_garonne_search_unavailable", None)
+    if error is not None and response.status_code == 500:
+        return search_unavailable(error)
+    return response
 
 
 def _page_number() -> int:

@@ -19,7 +19,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import search
 from ckan.types import SignalMapping
 
-from ckanext.haute_garonne import config
+from ckanext.haute_garonne import config, outage
 from ckanext.haute_garonne.collectivites import lookup
 from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
 from ckanext.haute_garonne.socle import jobs, reminders
@@ -44,8 +44,14 @@ def get_subscriptions() -> SignalMapping:
 
 
 def reindex(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:
-    """The dataset's "Conformité" facet follows its files' statuses."""
-    search.rebuild(record.package_id)
+    """The dataset's "Conformité" facet follows its files' statuses. While
+    Solr is down the dataset is noted and indexed once it is back."""
+    try:
+        search.rebuild(record.package_id)
+    except outage.SEARCH_FAILURES as e:
+        if not outage.unavailable(e):
+            raise
+        outage.mark_stale(record.package_id)
 
 
 def remind(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:

@@ -25,6 +25,7 @@ Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import sys
 import time
@@ -48,26 +49,29 @@ def _app():
 
 def fill(count: int) -> None:
     """Wipe the test portal and create ``count`` datasets with one file."""
-    from stdnum import luhn
-
     import ckan.plugins.toolkit as tk
     from ckan import model
     from ckan.lib import search
 
     model.repo.delete_all()
     search.clear_all()
+    # Real communes: the organisation form checks INSEE codes and SIRENs.
+    with (ROOT / "ckanext/haute_garonne/data/collectivites-31.csv").open(
+        encoding="utf-8"
+    ) as f:
+        communes = [r for r in csv.DictReader(f) if r["kind"] == "commune"][:20]
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     orgs = []
-    for n in range(20):
+    for n, commune in enumerate(communes):
         orgs.append(
             tk.get_action("organization_create")(
                 {"user": site_user["name"]},
                 {
                     "name": f"commune-{n}",
-                    "title": f"Commune {n}",
+                    "title": commune["title"],
                     "kind": "commune",
-                    "siren": f"2131{n:04d}" + luhn.calc_check_digit(f"2131{n:04d}"),
-                    "insee": f"31{n + 1:03d}",
+                    "siren": commune["siren"],
+                    "insee": commune["insee"],
                 },
             )
         )

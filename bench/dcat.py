@@ -5,19 +5,20 @@ wiped first) with 2,000 datasets of every type spread over 20 collectivités,
 each with one file, then times in the same run, for each set of profiles:
 
 - one catalogue page of 100 datasets (``page``: median of several runs);
-- the full walk of every page, as a harvester does (``walk``).
+- the full walk of every page, as a harvester does (``walk``: best of
+  ``--walks``, the two sets of profiles taking turns).
 
 Both go through the same catalogue action (search, public view, Hydra
 paging, Turtle serialisation); only the profiles differ:
 ``euro_dcat_ap_3`` alone (``stock``) or ``euro_dcat_ap_3 haute_garonne``
-(``ours``). The target is a ratio of at most 1.3.
+(``ours``). The target is a ratio of at most 1.1 for the full walk.
 
 Usage (the services of `make test` must run; pass their ports)::
 
     CKAN_SQLALCHEMY_URL=postgresql://ckan_default:pass@127.0.0.1:5432/ckan_test \\
     CKAN_SOLR_URL=http://127.0.0.1:8983/solr/ckan_test \\
     CKAN_REDIS_URL=redis://127.0.0.1:6379/1 \\
-        .venvs/ckan-2.12/bin/python bench/dcat.py [--datasets 2000] [--runs 5]
+        .venvs/ckan-2.12/bin/python bench/dcat.py [--datasets 2000] [--runs 5] [--walks 3] [--keep]
 
 Prints a Markdown table.
 """
@@ -137,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
+        "--walks", type=int, default=3, help="full walks of each, best counts"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="reuse the datasets already there"
     )
     args = parser.parse_args(argv)
@@ -154,16 +158,18 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 _page(profiles, 1)
                 pages.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            count = _walk(profiles)
-            walk = time.perf_counter() - started
-            results[name] = {
-                "page": statistics.median(pages),
-                "walk": walk,
-                "pages": count,
-            }
+            results[name] = {"page": statistics.median(pages), "walk": float("inf")}
+        # Walks of the two sets of profiles take turns, so that a busy
+        # machine slows both alike; the best of each counts.
+        for _ in range(args.walks):
+            for name, profiles in PROFILES.items():
+                started = time.perf_counter()
+                results[name]["pages"] = _walk(profiles)
+                walk = time.perf_counter() - started
+                results[name]["walk"] = min(results[name]["walk"], walk)
     lines = [
-        f"{args.datasets} datasets, 100 per page, Turtle; page = median of {args.runs} runs",
+        f"{args.datasets} datasets, 100 per page, Turtle; page = median of "
+        f"{args.runs} runs, full walk = best of {args.walks} (taking turns)",
         "",
         "| profiles | one page (s) | full walk (s) | pages | page ratio | walk ratio |",
         "|---|---:|---:|---:|---:|---:|",

@@ -342,8 +342,15 @@ def _url_prefix(endpoint: str, **values: str) -> str:
     return url
 
 
+def _datasets_text(n: int) -> str:
+    return tk.ungettext("{n} dataset", "{n} datasets", n).format(n=n)
+
+
 def _overview_texts() -> dict[str, Any]:
-    """What the overview's cells repeat, translated and built once."""
+    """What the overview's cells repeat, translated and built once (a
+    translation called in a template loop copies the template's context
+    each time). Escaped as any text (none of these has a character to
+    escape, in English or in French)."""
     lang = tk.h.lang() or ""
     timezone = tk.config.get("ckan.display_timezone") or ""
     types = [t.name for t in registry.DATASET_TYPES]
@@ -351,6 +358,12 @@ def _overview_texts() -> dict[str, Any]:
         "state_texts": {k: tk._(v) for k, v in STATE_LABELS.items()},
         "dataset_state_texts": {k: tk._(v) for k, v in DATASET_STATE_LABELS.items()},
         "kind_texts": {k: tk._(v) for k, v in KIND_LABELS.items()},
+        "texts": {
+            "yes": tk._("Yes"),
+            "no": tk._("No"),
+            "private": tk._("Private"),
+            "datasets": _datasets_text,
+        },
         "render_date": functools.partial(
             _rendered_datetime, lang=lang, timezone=timezone
         ),

@@ -5,19 +5,20 @@ wiped first) with 2,000 datasets of every type spread over 20 collectivités,
 each with one file, then times in the same run, for each set of profiles:
 
 - one catalogue page of 100 datasets (``page``: median of several runs);
-- the full walk of every page, as a harvester does (``walk``).
+- the full walk of every page, as a harvester does (``walk``: best of
+  ``--walks``, the two sets of profiles taking turns).
 
 Both go through the same catalogue action (search, public view, Hydra
 paging, Turtle serialisation); only the profiles differ:
 ``euro_dcat_ap_3`` alone (``stock``) or ``euro_dcat_ap_3 haute_garonne``
-(``ours``). The target is a ratio of at most 1.3.
+(``ours``). The target is a ratio of at most 1.1 for the full walk.
 
 Usage (the services of `make test` must run; pass their ports)::
 
     CKAN_SQLALCHEMY_URL=postgresql://ckan_default:pass@127.0.0.1:5432/ckan_test \\
     CKAN_SOLR_URL=http://127.0.0.1:8983/solr/ckan_test \\
     CKAN_REDIS_URL=redis://127.0.0.1:6379/1 \\
-        .venvs/ckan-2.12/bin/python bench/dcat.py [--datasets 2000] [--runs 5]
+        .venvs/ckan-2.12/bin/python bench/dcat.py [--datasets 2000] [--runs 5] [--walks 3] [--keep]
 
 Prints a Markdown table.
 """
@@ -25,6 +26,7 @@ Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import sys
 import time
@@ -48,26 +50,29 @@ def _app():
 
 def fill(count: int) -> None:
     """Wipe the test portal and create ``count`` datasets with one file."""
-    from stdnum import luhn
-
     import ckan.plugins.toolkit as tk
     from ckan import model
     from ckan.lib import search
 
     model.repo.delete_all()
     search.clear_all()
+    # Real communes: the organisation form checks INSEE codes and SIRENs.
+    with (ROOT / "ckanext/haute_garonne/data/collectivites-31.csv").open(
+        encoding="utf-8"
+    ) as f:
+        communes = [r for r in csv.DictReader(f) if r["kind"] == "commune"][:20]
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     orgs = []
-    for n in range(20):
+    for n, commune in enumerate(communes):
         orgs.append(
             tk.get_action("organization_create")(
                 {"user": site_user["name"]},
                 {
                     "name": f"commune-{n}",
-                    "title": f"Commune {n}",
+                    "title": commune["title"],
                     "kind": "commune",
-                    "siren": f"2131{n:04d}" + luhn.calc_check_digit(f"2131{n:04d}"),
-                    "insee": f"31{n + 1:03d}",
+                    "siren": commune["siren"],
+                    "insee": commune["insee"],
                 },
             )
         )
@@ -133,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
+        "--walks", type=int, default=3, help="full walks of each, best counts"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="reuse the datasets already there"
     )
     args = parser.parse_args(argv)
@@ -150,16 +158,18 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 _page(profiles, 1)
                 pages.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            count = _walk(profiles)
-            walk = time.perf_counter() - started
-            results[name] = {
-                "page": statistics.median(pages),
-                "walk": walk,
-                "pages": count,
-            }
+            results[name] = {"page": statistics.median(pages), "walk": float("inf")}
+        # Walks of the two sets of profiles take turns, so that a busy
+        # machine slows both alike; the best of each counts.
+        for _ in range(args.walks):
+            for name, profiles in PROFILES.items():
+                started = time.perf_counter()
+                results[name]["pages"] = _walk(profiles)
+                walk = time.perf_counter() - started
+                results[name]["walk"] = min(results[name]["walk"], walk)
     lines = [
-        f"{args.datasets} datasets, 100 per page, Turtle; page = median of {args.runs} runs",
+        f"{args.datasets} datasets, 100 per page, Turtle; page = median of "
+        f"{args.runs} runs, full walk = best of {args.walks} (taking turns)",
         "",
         "| profiles | one page (s) | full walk (s) | pages | page ratio | walk ratio |",
         "|---|---:|---:|---:|---:|---:|",

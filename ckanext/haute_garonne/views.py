@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import json
 import logging
@@ -25,7 +26,7 @@ from ckanext.haute_garonne.collectivites import directory, lookup
 from ckanext.haute_garonne.collectivites.identity import KIND_LABELS
 from ckanext.haute_garonne.logic.validators import haute_garonne_page_number
 from ckanext.haute_garonne.safety import NUL, contains_nul, nul_byte_message
-from ckanext.haute_garonne.socle import dashboard, overview
+from ckanext.haute_garonne.socle import dashboard, overview, overview_cache
 from ckanext.haute_garonne.socle.consolidation.merge import QuotedWriter, neutralise
 from ckanext.haute_garonne.standards import fields, registry, templates
 from ckanext.haute_garonne.standards.registry import N_
@@ -326,7 +327,7 @@ def _overview_rows(include_private: bool) -> list[overview.Row]:
         )
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only sysadmins may see this page"))
-    return overview.build(include_private=include_private, user=context["user"])
+    return overview_cache.rows(include_private, context["user"])
 
 
 def _csv_cell(value: Any) -> Any:
@@ -375,6 +376,59 @@ def _overview_csv(rows: list[overview.Row]) -> Response:
     )
 
 
+@functools.lru_cache(maxsize=65536)
+def _rendered_datetime(when: datetime.datetime, lang: str, timezone: str) -> str:
+    """``h.render_datetime(when)``, which depends on the language and the
+    display time zone too: once per date for the overview's thousands of
+    cells."""
+    return tk.h.render_datetime(when)
+
+
+def _url_prefix(endpoint: str, **values: str) -> str:
+    """The URL of ``endpoint`` up to its last value, for the overview to
+    append a URL name to without building each URL (the same URL as
+    ``url_for`` gives for names, which are URL-safe)."""
+    marker = "hg-url-name"
+    url = tk.h.url_for(endpoint, **{k: v or marker for k, v in values.items()})
+    if values:
+        assert url.endswith(marker), url  # noqa: S101 (a route changed)
+        return url[: -len(marker)]
+    return url
+
+
+def _datasets_text(n: int) -> str:
+    return tk.ungettext("{n} dataset", "{n} datasets", n).format(n=n)
+
+
+def _overview_texts() -> dict[str, Any]:
+    """What the overview's cells repeat, translated and built once (a
+    translation called in a template loop copies the template's context
+    each time). Escaped as any text (none of these has a character to
+    escape, in English or in French)."""
+    lang = tk.h.lang() or ""
+    timezone = tk.config.get("ckan.display_timezone") or ""
+    types = [t.name for t in registry.DATASET_TYPES]
+    return {
+        "state_texts": {k: tk._(v) for k, v in STATE_LABELS.items()},
+        "dataset_state_texts": {k: tk._(v) for k, v in DATASET_STATE_LABELS.items()},
+        "kind_texts": {k: tk._(v) for k, v in KIND_LABELS.items()},
+        "texts": {
+            "yes": tk._("Yes"),
+            "no": tk._("No"),
+            "private": tk._("Private"),
+            "datasets": _datasets_text,
+        },
+        "render_date": functools.partial(
+            _rendered_datetime, lang=lang, timezone=timezone
+        ),
+        "urls": {
+            "collectivite": _url_prefix("haute_garonne.overview_collectivite", name=""),
+            "read": {t: _url_prefix(f"{t}.read", id="") for t in types},
+            "search": {t: _url_prefix(f"{t}.search") + "?organization=" for t in types},
+        },
+    }
+
+
 def _overview(include_private: bool, export: bool) -> Any:
     rows = _overview_rows(include_private)
     args = _overview_args()
@@ -397,6 +451,7 @@ def _overview(include_private: bool, export: bool) -> Any:
             "state_labels": STATE_LABELS,
             "dataset_state_labels": DATASET_STATE_LABELS,
             "dataset_types": registry.DATASET_TYPES,
+            **_overview_texts(),
         },
     )
 

@@ -57,6 +57,51 @@ IDENTITY_KEY = "haute_garonne_identity"
 # Formats of link resources that are pages or services, not files.
 _NOT_FILES = {"HTML", "API", ""}
 
+# Namespaces of the vocabularies a catalogue links to, bound in its graph:
+# rdflib's Turtle writer remembers the short name of a URI only when its
+# namespace has a prefix, and splits it again at each of its occurrences
+# otherwise (the language or the frequency, once per dataset of a page).
+_PREFIXES = {
+    "eufreq": "http://publications.europa.eu/resource/authority/frequency/",
+    "eutheme": "http://publications.europa.eu/resource/authority/data-theme/",
+    "etalab": "https://www.etalab.gouv.fr/",
+    "eulang": "http://publications.europa.eu/resource/authority/language/",
+    "eufiletype": "http://publications.europa.eu/resource/authority/file-type/",
+    "adms_type": "http://purl.org/adms/publishertype/",
+    "iana_text": "https://www.iana.org/assignments/media-types/text/",
+    "iana_application": "https://www.iana.org/assignments/media-types/application/",
+}
+
+# The scheming schema of each dataset type and the labels of its themes,
+# with the action that gave them: a schema is fixed for the life of the
+# process, but another set of plugins (a test's) builds other actions.
+_schemas: dict[str, tuple[Any, dict[str, Any] | None, dict[str, dict[str, str]]]] = {}
+
+
+def _schema_of(dataset_type: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The scheming schema of a dataset type (None without scheming) and
+    its EU theme URI -> labels by language (our preset's choices)."""
+    try:
+        show = tk.get_action("scheming_dataset_schema_show")
+    except KeyError:
+        return None, {}
+    cached = _schemas.get(dataset_type)
+    if cached is None or cached[0] is not show:
+        try:
+            schema = show({}, {"type": dataset_type})
+        except tk.ObjectNotFound as e:
+            raise tk.ObjectNotFound(f"Unknown dataset schema: {dataset_type}") from e
+        field: dict[str, Any] = next(
+            (f for f in schema["dataset_fields"] if f["field_name"] == "theme"), {}
+        )
+        labels = {
+            c["value"]: c["label"]
+            for c in field.get("choices", [])
+            if isinstance(c.get("label"), dict)
+        }
+        cached = _schemas[dataset_type] = (show, schema, labels)
+    return cached[1], cached[2]
+
 
 def organization_identity(org: dict[str, Any]) -> Collectivite:
     """The collectivité of an organisation dict, read from the database when
@@ -95,6 +140,23 @@ def _list(value: Any) -> list[str]:
 class HauteGaronneDCATProfile(RDFProfile):
     """Collectivités, SCDL standards and French licences in DCAT-AP 3."""
 
+    def __init__(
+        self,
+        graph: Any,
+        dataset_type: str = "dataset",
+        compatibility_mode: bool = False,
+    ) -> None:
+        # The stock constructor, without its call of scheming's schema action
+        # for every dataset of a catalogue page (``_schema_of`` keeps it).
+        self.g = graph
+        self.compatibility_mode = compatibility_mode
+        self._default_lang = tk.config.get("ckan.locale_default", "en")
+        self._default_locale_lang = None
+        schema, self._themes = _schema_of(dataset_type)
+        if schema:
+            self._dataset_schema = schema
+            self._form_languages = schema.get("form_languages")
+
     # Serialisation -----------------------------------------------------------
 
     def graph_from_dataset(
@@ -112,7 +174,7 @@ class HauteGaronneDCATProfile(RDFProfile):
             FOAF.Document,
         )
         self._typed(dataset_ref, DCT.language, uris.LANGUAGE_FR, DCT.LinguisticSystem)
-        labels = self._theme_labels()
+        labels = self._themes
         for theme in g.objects(dataset_ref, DCAT.theme):
             g.add((theme, RDF.type, SKOS.Concept))
             for lang, label in labels.get(str(theme), {}).items():
@@ -137,16 +199,6 @@ class HauteGaronneDCATProfile(RDFProfile):
                 self._distribution(dataset_dict, resource_dict, licence)
             else:
                 self._drop_distribution(dataset_ref, resource_dict)
-
-    def _theme_labels(self) -> dict[str, dict[str, str]]:
-        """EU theme URI -> its labels by language, from our scheming preset
-        (every dataset type shares it)."""
-        field = self._schema_field("theme") or {}
-        return {
-            c["value"]: c["label"]
-            for c in field.get("choices", [])
-            if isinstance(c.get("label"), dict)
-        }
 
     def _typed(self, subject: Node, predicate: URIRef, uri: str, cls: URIRef) -> None:
         self.g.add((subject, predicate, URIRef(uri)))
@@ -271,6 +323,8 @@ class HauteGaronneDCATProfile(RDFProfile):
     ) -> None:
         g = self.g
         catalog_dict = catalog_dict or {}
+        for prefix, namespace in _PREFIXES.items():
+            g.bind(prefix, namespace)
         for old in list(g.objects(catalog_ref, DCT.language)):
             g.remove((catalog_ref, DCT.language, old))
         self._typed(catalog_ref, DCT.language, uris.LANGUAGE_FR, DCT.LinguisticSystem)

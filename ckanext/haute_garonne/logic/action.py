@@ -19,7 +19,7 @@ from ckanext.haute_garonne.dcat import feeds
 from ckanext.haute_garonne.logic import schema
 from ckanext.haute_garonne.model import ResourceValidation
 from ckanext.haute_garonne.safety import nul_byte_errors
-from ckanext.haute_garonne.socle import overview
+from ckanext.haute_garonne.socle import overview, overview_cache
 from ckanext.haute_garonne.standards import fields, registry
 from ckanext.haute_garonne.types import Checked, Standard
 from ckanext.haute_garonne.uploads import candidates, jobs, service, visibility
@@ -509,7 +509,7 @@ def haute_garonne_overview_show(
     """
     tk.check_access("haute_garonne_overview_show", context, data_dict)
     include_private = bool(data_dict.get("include_private"))
-    rows = overview.build(include_private=include_private, user=context.get("user", ""))
+    rows = overview_cache.rows(include_private, context.get("user", ""))
     return {
         "include_private": include_private,
         "dataset_types": [t.name for t in registry.DATASET_TYPES],

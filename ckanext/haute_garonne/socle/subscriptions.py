@@ -5,6 +5,8 @@ invalid, and the standard's consolidated file is rebuilt. And when CKAN
 changes a source dataset (``action_succeeded``: made private or public,
 deleted, purged, edited, a file deleted), the consolidated files its files
 are in are rebuilt, so that withdrawn rows leave them in the job that follows.
+Both, and any change to a collectivité, make the compliance overview's kept
+rows stale (``overview_cache.forget``).
 
 The pattern of CKAN's own ``ckanext/activity/subscriptions.py``; wired by
 ``implementations/signals.py``.
@@ -22,7 +24,7 @@ from ckan.types import SignalMapping
 from ckanext.haute_garonne import config, outage
 from ckanext.haute_garonne.collectivites import lookup
 from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
-from ckanext.haute_garonne.socle import jobs, reminders
+from ckanext.haute_garonne.socle import jobs, overview_cache, reminders
 from ckanext.haute_garonne.socle.consolidation import portal, sources
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import RecordedReport
@@ -35,10 +37,17 @@ __all__ = ["get_subscriptions"]
 
 def get_subscriptions() -> SignalMapping:
     return {
-        report_recorded: [reindex, remind, rebuild],
+        # The overview forgets its rows once the dataset is indexed again.
+        report_recorded: [reindex, remind, rebuild, overview_cache.forget],
         tk.signals.action_succeeded: [
-            {"sender": action, "receiver": dataset_changed}
-            for action in sources.ACTIONS
+            *(
+                {"sender": action, "receiver": dataset_changed}
+                for action in sources.ACTIONS
+            ),
+            *(
+                {"sender": action, "receiver": overview_cache.forget}
+                for action in overview_cache.ACTIONS
+            ),
         ],
     }
 

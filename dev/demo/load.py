@@ -2,8 +2,10 @@
 
 Creates the demo collectivités (dev/demo/collectivites.csv), a sysadmin, one
 editor per collectivité, and the SCDL datasets of dev/demo/datasets.json with
-their files from dev/demo/files/. Idempotent: what already exists is kept as
-it is. Prints the demo accounts.
+their files from dev/demo/files/; a resource with a "table" entry is an
+online table ("Saisir en ligne") whose rows the collectivité's editor adds
+through ``datastore_upsert``. Idempotent: what already exists is kept as it
+is. Prints the demo accounts.
 
     CKAN_INI=.data/demo/ckan.ini .venvs/ckan-2.12/bin/python dev/demo/load.py
 """
@@ -166,8 +168,14 @@ def load_datasets(organizations: dict[str, dict[str, Any]]) -> None:
         data["owner_org"] = organizations[spec["organization"]]["id"]
         data["tags"] = [{"name": tag} for tag in spec.get("tags", [])]
         dataset, created = ensure("package_show", "package_create", data)
+        for resource in spec["resources"]:
+            if "table" in resource:
+                # Checked on each run: rows go in once, the file is made once.
+                load_table(dataset, resource, spec["organization"])
         if created:
             for resource in spec["resources"]:
+                if "table" in resource:
+                    continue
                 path = FILES / resource["file"]
                 context = _context()
                 if resource.get("faulty"):
@@ -192,6 +200,47 @@ def load_datasets(organizations: dict[str, dict[str, Any]]) -> None:
             ("created " if created else "kept    ")
             + f"  {spec['type']}: {spec['title']}"
         )
+
+
+def load_table(dataset: dict[str, Any], spec: dict[str, Any], org_name: str) -> None:
+    """An online table ("Saisir en ligne") of the dataset, with the rows of
+    ``spec["table"]`` typed in by the collectivité's editor through
+    ``datastore_upsert`` (checked as a publisher's rows are), then its
+    published file made. Idempotent: an existing table keeps its rows, and
+    its file is made again only when it has none yet."""
+    from ckanext.haute_garonne.entry import publish
+
+    editor = {"user": f"editeur-{org_name}", "ignore_auth": False}
+    tables = [r for r in dataset.get("resources", []) if publish.is_table(r)]
+    if tables:
+        table = tables[0]
+    else:
+        table = tk.get_action("resource_create")(
+            dict(editor),
+            {
+                "package_id": dataset["id"],
+                "name": spec["name"],
+                "description": spec["description"],
+                "url_type": publish.TABLE,
+            },
+        )
+    found = tk.get_action("datastore_search")(
+        _context(), {"resource_id": table["id"], "limit": 0}
+    )
+    added = 0
+    if not found["total"]:
+        with (FILES / spec["table"]).open(encoding="utf-8") as f:
+            records = json.load(f)
+        tk.get_action("datastore_upsert")(
+            dict(editor),
+            {"resource_id": table["id"], "method": "insert", "records": records},
+        )
+        added = len(records)
+    if added or "/scdl/" not in (table.get("url") or ""):
+        # The demo's workers would make it too, once started: made here so
+        # that consolidation, below, and the first page already have it.
+        status = publish.publish_resource(table["id"])
+        print(f"published {spec['name']}: {added} row(s) added, file {status}")
 
 
 def consolidate() -> None:

@@ -27,6 +27,20 @@ def clean_db(
 
 
 @pytest.fixture
+def clean_queues(reset_queues: Callable[[], None]) -> None:
+    """CKAN's clean_queues, plus the jobs scheduled for later (the
+    DataStore's ``datastore-patch-last_modified`` of an earlier test), which
+    a worker of this test would otherwise run against a wiped database."""
+    from ckan.lib import jobs
+
+    for queue in {jobs.get_queue(), *jobs.get_all_queues()}:
+        registry = queue.scheduled_job_registry
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    reset_queues()
+
+
+@pytest.fixture
 def clean_datastore(clean_db: None, clean_index: None) -> None:
     """Our clean_db and CKAN's clean_index, plus an empty DataStore database:
     the tables of resources and their functions are dropped. What

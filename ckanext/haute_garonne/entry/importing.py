@@ -47,16 +47,11 @@ def _refuse(message: str, report: dict[str, Any] | None = None) -> None:
 
 def _table_rows(opened: read.Opened, names: set[str]) -> Iterator[list[str]]:
     head = read.read_head(opened)
-    file_format = read.sniff_format(opened, head)
-    if file_format == "xlsx":
-        yield from read.xlsx_rows(opened)
+    sheet = read.workbook_rows(opened, read.sniff_format(opened, head))
+    if sheet is not None:
+        yield from sheet
         return
-    if file_format == "ods":
-        yield from read.ods_rows(opened)
-        return
-    encoding = read.detect(head, len(head) < read.HEAD_SIZE)
-    sample = head[encoding.skip :].decode(encoding.codec, errors="replace")
-    delimiter = read.detect_delimiter(sample, names, ",")
+    encoding, delimiter = read.csv_dialect(head, names, ",")
     try:
         with read.text_stream(opened, encoding) as text:
             # Read to the end first: a decoding error then inserts nothing.

@@ -712,6 +712,26 @@ def ods_rows(opened: Opened, limits: Limits = DEFAULT_LIMITS) -> Iterator[list[s
     return sheets.ods_rows(opened, limits)
 
 
+def workbook_rows(opened: Opened, file_format: str) -> Iterator[list[str]] | None:
+    """The rows of an XLSX or ODS workbook (``sniff_format``'s answer);
+    None for any other format."""
+    if file_format == "xlsx":
+        return xlsx_rows(opened)
+    if file_format == "ods":
+        return ods_rows(opened)
+    return None
+
+
+def csv_dialect(
+    head: bytes, known: Iterable[str], default: str
+) -> tuple[Encoding, str]:
+    """The encoding and the delimiter of a text file, from its first bytes
+    (``read_head``) and the column names it may have."""
+    encoding = detect(head, len(head) < HEAD_SIZE)
+    sample = head[encoding.skip :].decode(encoding.codec, errors="replace")
+    return encoding, detect_delimiter(sample, known, default)
+
+
 def csv_records(text: io.TextIOBase, delimiter: str) -> Iterator[list[str]]:
     # The limit is process-wide state that other libraries (frictionless)
     # raise: set ours again for each file.

@@ -212,17 +212,13 @@ def _records(
 ) -> Iterator[list[str]]:
     head = read.read_head(opened)
     file_format = read.sniff_format(opened, head)
-    if file_format == "xlsx":
-        yield from read.xlsx_rows(opened)
-        return
-    if file_format == "ods":
-        yield from read.ods_rows(opened)
+    sheet = read.workbook_rows(opened, file_format)
+    if sheet is not None:
+        yield from sheet
         return
     if file_format != "csv":
         raise read.UnreadableFile(f"format {file_format}")
-    encoding = read.detect(head, len(head) < read.HEAD_SIZE)
-    sample = head[encoding.skip :].decode(encoding.codec, errors="replace")
-    found = read.detect_delimiter(sample, known, delimiter)
+    encoding, found = read.csv_dialect(head, known, delimiter)
     with read.text_stream(opened, encoding) as text:
         if encoding.utf8:
             text.reconfigure(errors=_UTF8_THEN_1252)

@@ -135,6 +135,16 @@ def _field(page: Page, name: str) -> Any:
     return page.locator(f"[name=col__{FIELDS.index(name) + 1}__value]")
 
 
+def _add_row(page: Page, resource_page: str) -> None:
+    """From the table's page, the Table Designer's "add row" button, in the
+    toolbar of the table view (an iframe), which opens the row form."""
+    page.goto(resource_page)
+    page.wait_for_load_state("networkidle")
+    view = page.frame_locator("iframe").first
+    submit(page, view.get_by_role("button", name="Ajouter une rangée"))
+    assert page.url.endswith("/add-row")
+
+
 def _type_row(page: Page, row: dict[str, str]) -> None:
     """Fill the add-row form: the row's own cells, the decision and terms
     shared by this year's grants; the attributing body as pre-filled."""
@@ -167,13 +177,14 @@ def _run_jobs(server: str) -> None:
     configuration, so that the file's URL is the server's."""
     ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")
     ckan = str(Path(sys.executable).with_name("ckan"))
-    subprocess.run(
+    done = subprocess.run(
         [ckan, "-c", ini, "jobs", "worker", "--burst"],
         env={**os.environ, "CKAN_SITE_URL": server},
-        check=True,
         timeout=300,
         capture_output=True,
+        text=True,
     )
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def _frictionless_errors(path: Path) -> list[Any]:
@@ -241,9 +252,8 @@ def test_a_small_commune_publishes_its_grants_without_a_spreadsheet(
     assert [c["id"] for c in columns] == FIELDS
 
     # First row: the club's SIRET mistyped, refused in French, nothing saved.
-    add_row = f"{server}/dataset/{name}/tabledesigner/{table['id']}/add-row"
-    page.goto(add_row)
-    page.wait_for_load_state("networkidle")
+    resource_page = f"{server}/subventions/{name}/resource/{table['id']}"
+    _add_row(page, resource_page)
     assert _field(page, "nomAttribuant").input_value() == "Labège"  # pre-filled
     _type_row(page, {**TYPED[0], "idBeneficiaire": TYPO_SIRET})
     _shot(page, 3, "first-row")
@@ -264,8 +274,7 @@ def test_a_small_commune_publishes_its_grants_without_a_spreadsheet(
     submit(page, page.get_by_role("button", name="Enregistrer"))
     assert "/add-row" not in page.url
     for row in TYPED[1:]:
-        page.goto(add_row)
-        page.wait_for_load_state("networkidle")
+        _add_row(page, resource_page)
         assert _field(page, "idAttribuant").input_value() == LABEGE_SIRET
         _type_row(page, row)
         submit(page, page.get_by_role("button", name="Enregistrer"))

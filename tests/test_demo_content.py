@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import json
 import re
 import unicodedata
@@ -30,6 +31,7 @@ from frictionless import Dialect, Resource, Schema
 from stdnum.fr import siret
 
 from ckanext.haute_garonne.standards import registry
+from ckanext.haute_garonne.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "dev" / "demo"
@@ -37,9 +39,10 @@ FILES = DEMO / "files"
 MANIFEST = DEMO / "datasets.json"
 
 DATASET_KEYS = {"organization", "type", "name", "title", "notes", "tags", "contact"}
-OPTIONAL_DATASET_KEYS = {"scdl_version", "temporal_coverage", "resources"}
-RESOURCE_KEYS = {"file", "name", "description"}
-OPTIONAL_RESOURCE_KEYS = {"faulty", "scdl_version", "scdl_standard"}
+OPTIONAL_DATASET_KEYS = {"scdl_version", "temporal_coverage", "resources", "frequency"}
+# A resource is a file ("file") or an online table's rows ("table").
+RESOURCE_KEYS = {"name", "description"}
+OPTIONAL_RESOURCE_KEYS = {"file", "table", "faulty", "scdl_version", "scdl_standard"}
 # Columns that hold the SIRET of the collectivité publishing the file.
 OWN_SIRET_COLUMNS = {"COLL_SIRET", "idAttribuant", "acheteur_id"}
 VOTE_COLUMNS = (
@@ -79,7 +82,15 @@ RESOURCES = [
     (dataset, resource)
     for dataset in DATASETS
     for resource in dataset.get("resources", [])
-    if not resource.get("faulty")
+    if "file" in resource and not resource.get("faulty")
+]
+# Online tables ("Saisir en ligne"): rows the loader adds through
+# datastore_upsert (tests/entry checks that path; here, the rows).
+TABLES = [
+    (dataset, resource)
+    for dataset in DATASETS
+    for resource in dataset.get("resources", [])
+    if "table" in resource
 ]
 # Files the demo publishes on purpose with typical mistakes, to show a report.
 FAULTY = [
@@ -162,6 +173,7 @@ def test_manifest_shape() -> None:
         for resource in dataset["resources"]:
             assert set(resource) >= RESOURCE_KEYS, what
             assert set(resource) <= RESOURCE_KEYS | OPTIONAL_RESOURCE_KEYS, what
+            assert len({"file", "table"} & set(resource)) == 1, what
 
 
 def test_every_collectivite_has_two_datasets() -> None:
@@ -338,3 +350,35 @@ def test_the_faulty_demo_file_shows_typical_mistakes(
         report.error_counts
     )
     assert len(report.hints) >= 4
+
+
+@pytest.mark.parametrize(
+    ("dataset", "resource"),
+    [pytest.param(d, r, id=r["table"]) for d, r in TABLES],
+)
+def test_table_rows_are_valid(
+    dataset: dict[str, Any], resource: dict[str, Any]
+) -> None:
+    """The rows of a demo online table, written as its published file would
+    be (the standard's columns in order, "oui"/"non"), pass our engine."""
+    rows = _load_json(FILES / resource["table"])
+    assert rows, resource["table"]
+    version = _version(dataset, resource)
+    names = [field["name"] for field in _descriptor(dataset, resource)["fields"]]
+    assert set().union(*rows) <= set(names)
+    text = io.StringIO()
+    out = csv.writer(text, lineterminator="\n")
+    out.writerow(names)
+    for row in rows:
+        cells = [row.get(name) for name in names]
+        out.writerow(
+            [
+                ("oui" if c else "non") if isinstance(c, bool) else (c or "")
+                for c in cells
+            ]
+        )
+    report = validate(
+        io.BytesIO(text.getvalue().encode()), version.standard, version.version,
+        filename="table.csv",
+    )  # fmt: skip
+    assert report.status == "valid", report.to_dict()["errors"][:3]

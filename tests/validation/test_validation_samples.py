@@ -98,8 +98,10 @@ def _demo_resources() -> list:
     found = []
     for dataset in datasets:
         for resource in dataset.get("resources", []):
-            if resource.get("faulty"):
-                continue  # wrong on purpose: tests/test_demo_content.py checks it
+            if resource.get("faulty") or "file" not in resource:
+                # wrong on purpose, or an online table's rows:
+                # tests/test_demo_content.py checks both
+                continue
             version = registry.schema_version_for(dataset, resource)
             if version is None:
                 continue

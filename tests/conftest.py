@@ -115,6 +115,19 @@ def editor(roques: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
+def subventions(roques: dict[str, Any]) -> dict[str, Any]:
+    """A subventions dataset of Roques, with no file yet."""
+    return call_action(
+        "package_create",
+        type="subventions",
+        name="subventions-roques",
+        title="Subventions de Roques",
+        notes="Subventions aux associations.",
+        owner_org=roques["id"],
+    )
+
+
+@pytest.fixture
 def make_dataset(
     make_collectivite: Callable[..., dict[str, Any]],
 ) -> Callable[..., dict[str, Any]]:

@@ -25,16 +25,8 @@ SECOND = {**CELLS, "nomBeneficiaire": "Comité des fêtes de Roques", "montant":
 
 
 @pytest.fixture
-def table(roques: dict[str, Any]) -> dict[str, Any]:
-    dataset = call_action(
-        "package_create",
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-    )
-    return make_table(dataset)
+def table(subventions: dict[str, Any]) -> dict[str, Any]:
+    return make_table(subventions)
 
 
 def _csv(

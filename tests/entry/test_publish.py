@@ -23,18 +23,6 @@ from ckanext.haute_garonne.validation import validate
 pytestmark = pytest.mark.usefixtures("clean_datastore")
 
 
-@pytest.fixture
-def subventions(roques: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "package_create",
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-    )
-
-
 def _path(resource: dict[str, Any]) -> str:
     return urlparse(resource["url"]).path
 

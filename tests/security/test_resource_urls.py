@@ -20,18 +20,6 @@ VALID = (ROOT / "tests/data/subventions/2.1.1/valid.csv").read_bytes()
 REFUSED = "Déposez le fichier, ou indiquez l'adresse web"
 
 
-@pytest.fixture
-def subventions(roques: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "package_create",
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-    )
-
-
 def _resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
     return call_action("package_show", id=dataset["id"])["resources"]
 

@@ -49,18 +49,6 @@ def run_validation_jobs() -> list[Any]:
 
 
 @pytest.fixture
-def subventions(roques: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "package_create",
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-    )
-
-
-@pytest.fixture
 def stranger(make_collectivite) -> dict[str, Any]:
     """An editor of another collectivité."""
     user = factories.User()

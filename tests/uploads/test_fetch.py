@@ -434,18 +434,6 @@ SECRET = "Projet confidentiel de Balma"
 LEAKY = VALID.replace(b"21310458100011", SECRET.encode())
 
 
-@pytest.fixture
-def subventions(roques: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "package_create",
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-    )
-
-
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_a_link_to_the_portal_s_own_network_is_refused_in_french(
     app, editor, subventions, local_server: LocalServer

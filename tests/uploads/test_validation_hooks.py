@@ -25,18 +25,6 @@ INVALID = "\r\n".join(
 ).encode()
 
 
-@pytest.fixture
-def subventions(roques: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "package_create",
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-    )
-
-
 def _upload(
     app,
     headers: dict[str, str],

@@ -193,9 +193,27 @@ class MaxLengthConstraint(ColumnConstraint):
 """
 
 
+def _yes_no(boolean: type[ColumnType]) -> type[ColumnType]:
+    """CKAN's boolean column, reading the text a refused form sends back:
+    its ``choice_value_key`` takes any non-empty text, "false" too, for
+    true, so a row form showed a refused row's "non" as "oui"."""
+
+    class YesNoColumn(boolean):
+        def choice_value_key(self, value: bool | str) -> str:
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                value = value.lower() == "true"
+            return super().choice_value_key(value)
+
+    return YesNoColumn
+
+
 def column_types(existing: dict[str, type[ColumnType]]) -> dict[str, type[ColumnType]]:
-    """``IColumnTypes``: ours beside the existing ones."""
-    return {**existing, **COLUMN_TYPES}
+    """``IColumnTypes``: ours beside the existing ones, and CKAN's boolean
+    column reading the posted text."""
+    found = {**existing, **COLUMN_TYPES}
+    if "boolean" in existing:
+        found["boolean"] = _yes_no(existing["boolean"])
+    return found
 
 
 def column_constraints(

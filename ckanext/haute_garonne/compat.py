@@ -1,21 +1,42 @@
 """Differences between CKAN 2.11 and 2.12 that our queries meet.
 
-CKAN 2.11 keeps organisation extras in a ``group_extra`` table; CKAN 2.12
-keeps them in a JSONB ``extras`` column of ``group``.
+CKAN 2.11 keeps organisation and dataset extras in ``group_extra`` and
+``package_extra`` tables; CKAN 2.12 keeps them in JSONB ``extras`` columns
+of ``group`` and ``package``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from ckan import model
 
-__all__ = ["groups_with_extra", "organization_extras", "organizations_digest"]
+__all__ = [
+    "groups_with_extra",
+    "organization_extras",
+    "organizations_digest",
+    "package_extra",
+]
 
 _TABLE = getattr(model, "GroupExtra", None)
+_PACKAGE_TABLE = getattr(model, "PackageExtra", None)
+
+
+def package_extra(key: str) -> Any:
+    """A column expression: the dataset's extra ``key`` (NULL without it),
+    for a query over ``model.Package``."""
+    if _PACKAGE_TABLE is None:
+        return model.Package.extras[key].astext
+    return (
+        select(_PACKAGE_TABLE.value)
+        .where(_PACKAGE_TABLE.package_id == model.Package.id)
+        .where(_PACKAGE_TABLE.key == key)
+        .scalar_subquery()
+    )
 
 
 def organization_extras(group_ids: Iterable[str]) -> dict[str, dict[str, str]]:

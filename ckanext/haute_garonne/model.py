@@ -22,6 +22,7 @@ from ckan import model
 from ckan.model.types import make_uuid
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlalchemy.orm import Mapped
 
 PENDING, RUNNING, VALID, INVALID, ERROR = (
@@ -101,11 +102,14 @@ class ResourceValidation(tk.BaseModel):
 
     @classmethod
     def latest_of(
-        cls, package_ids: list[str], *columns: Any, live_only: bool = True
+        cls,
+        package_ids: list[str] | Select[Any],
+        *columns: Any,
+        live_only: bool = True,
     ) -> Any:
         """A query of the latest validation of each file of these datasets
-        (these columns of it, or the whole row), of their active files only
-        unless ``live_only`` is false."""
+        (ids, or a query of them; these columns of it, or the whole row), of
+        their active files only unless ``live_only`` is false."""
         query = model.Session.query(*(columns or (cls,)))
         if live_only:
             query = query.join(

@@ -97,7 +97,6 @@ def test_solr_down_503_nothing_half_saved_then_reindexed(stack: Any) -> None:
             "/dataset/?q=subventions",
             "/subventions/",
             f"/organization/{org['name']}",
-            "/socle-commun",
             "/catalog.ttl",
             "/catalog.jsonld",
             f"/organization/{org['name']}/catalog.ttl",
@@ -114,6 +113,10 @@ def test_solr_down_503_nothing_half_saved_then_reindexed(stack: Any) -> None:
         assert UNAVAILABLE in api.json()["error"]["message"]
         # A dataset's page counts its collectivité's datasets: a 503 too.
         assert stack.get(f"/subventions/{dataset['name']}").status_code == 503
+        # The compliance overview reads the database only: served as usual.
+        overview = stack.get("/socle-commun")
+        assert overview.status_code == 200, overview.text[-800:]
+        assert f'data-collectivite="{org["name"]}"' in overview.text
 
         # Writes are refused whole: nothing saved, no file stored.
         files_before = _stored_files(stack)

@@ -63,7 +63,9 @@ def list_collectivites(
     sorted; their number of datasets (one search) unless ``with_counts`` is
     false."""
     query = (
-        model.Session.query(model.Group)
+        model.Session.query(
+            model.Group.id, model.Group.name, model.Group.title, model.Group.image_url
+        )
         .filter(model.Group.is_organization.is_(True))
         .filter(model.Group.state == "active")
     )
@@ -75,6 +77,7 @@ def list_collectivites(
     extras = compat.organization_extras(g.id for g in groups)
     counts = _dataset_counts() if with_counts else {}
     needle = q.strip().lower()
+    colours: dict[str | None, str] = {}  # most collectivités share one
     items = []
     for group in groups:
         e = extras[group.id]
@@ -88,6 +91,9 @@ def list_collectivites(
         title = group.title or group.name
         if needle and needle not in title.lower() and needle not in group.name:
             continue
+        primary = e.get("primary_color")
+        if primary not in colours:
+            colours[primary] = theming.theme_for(primary).primary
         items.append(
             {
                 "id": group.id,
@@ -99,7 +105,7 @@ def list_collectivites(
                 "population": _int(e.get("population")),
                 "obligation": obliged,
                 "logo": images.image_display_url(group.image_url),
-                "color": theming.theme_for(e.get("primary_color")).primary,
+                "color": colours[primary],
                 "datasets": counts.get(group.id, 0),
             }
         )

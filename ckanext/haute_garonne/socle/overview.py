@@ -2,10 +2,12 @@
 each of the six priority datasets, published or not, valid or not, up to date
 or late against its declared frequency.
 
-A handful of queries whatever the number of collectivités: the organisations
-and their extras, the SCDL datasets from Solr (a few fields only), and from
-PostgreSQL the latest validation of every file and the date of every
-dataset's latest file.
+A handful of PostgreSQL queries whatever the number of collectivités: the
+organisations and their extras, the SCDL datasets (a few columns only, the
+ones ``package_search`` would give: active, public unless private ones are
+asked for), the latest validation of every file and the date of every
+dataset's latest file. No search: the overview reads what was committed,
+even before it is indexed, and does not depend on Solr.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+import sqlalchemy as sa
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.haute_garonne import compat
 from ckanext.haute_garonne.collectivites import directory
 from ckanext.haute_garonne.collectivites.identity import EPCI_KINDS
 from ckanext.haute_garonne.model import (
@@ -30,6 +32,9 @@ from ckanext.haute_garonne.model import (
     dataset_status_of,
 )
 from ckanext.haute_garonne.standards import registry
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 __all__ = ["STATES", "Cell", "Row", "build", "late_after", "row_dict"]
 
@@ -108,40 +113,61 @@ class Row:
         return sum(c.state == OK for c in self.cells)
 
 
-def _datasets(
-    include_private: bool, user: str, organization: str
-) -> list[dict[str, Any]]:
-    types = " OR ".join(t.name for t in registry.DATASET_TYPES)
-    fq = f"+dataset_type:({types})"
+def _matching(include_private: bool, organization: str) -> Select[Any]:
+    """A query of the ids of the datasets the overview counts: of the six
+    SCDL types, active (no draft, nothing deleted), owned by an
+    organisation (``organization``, a name: that one only), public unless
+    ``include_private``. What ``package_search`` gives for
+    ``+dataset_type:(…)`` with or without ``include_private`` (and
+    ``ignore_auth``, so every private dataset)."""
+    query = (
+        sa.select(model.Package.id)
+        .join(model.Group, model.Group.id == model.Package.owner_org)
+        .where(model.Package.state == "active")
+        .where(model.Package.type.in_([t.name for t in registry.DATASET_TYPES]))
+    )
+    if not include_private:
+        query = query.where(model.Package.private.isnot(True))
     if organization:
-        fq += f' +organization:"{organization}"'
-    found: list[dict[str, Any]] = []
-    start = 0
-    while True:
-        result = tk.get_action("package_search")(
-            {"user": user, "ignore_auth": include_private},
-            {
-                "fq": fq,
-                "fl": "id,name,title,dataset_type,organization,extras_frequency,capacity",
-                "rows": 1000,
-                "start": start,
-                "sort": "metadata_created asc",
-                "include_private": include_private,
-            },
+        query = query.where(model.Group.name == organization)
+    return query
+
+
+def _datasets(matching: Select[Any]) -> list[dict[str, Any]]:
+    """These datasets, oldest first, as the overview reads them."""
+    rows = (
+        model.Session.query(
+            model.Package.id,
+            model.Package.name,
+            model.Package.title,
+            model.Package.type,
+            model.Group.name,
+            model.Package.private,
+            compat.package_extra("frequency"),
         )
-        found.extend(result["results"])
-        start += 1000
-        if start >= result["count"]:
-            return found
+        .join(model.Group, model.Group.id == model.Package.owner_org)
+        .filter(model.Package.id.in_(matching))
+        .order_by(model.Package.metadata_created, model.Package.id)
+    )
+    return [
+        {
+            "id": id_,
+            "name": name,
+            "title": title,
+            "dataset_type": dataset_type,
+            "organization": organization,
+            "capacity": "private" if private else "public",
+            "frequency": frequency,
+        }
+        for id_, name, title, dataset_type, organization, private, frequency in rows
+    ]
 
 
-def _statuses(package_ids: list[str]) -> dict[str, str]:
+def _statuses(matching: Select[Any]) -> dict[str, str]:
     """A dataset's files together: invalid, pending or valid (as the search
     facet says)."""
-    if not package_ids:
-        return {}
     rows = ResourceValidation.latest_of(
-        package_ids, ResourceValidation.package_id, ResourceValidation.status
+        matching, ResourceValidation.package_id, ResourceValidation.status
     )
     statuses: dict[str, set[str]] = {}
     for package_id, status in rows:
@@ -153,15 +179,15 @@ def _statuses(package_ids: list[str]) -> dict[str, str]:
     }
 
 
-def _updates(package_ids: list[str]) -> dict[str, datetime.datetime]:
+def _updates(matching: Select[Any]) -> dict[str, datetime.datetime]:
     """The date of each dataset's latest file (added or replaced)."""
-    if not package_ids:
-        return {}
-    date = func.max(func.coalesce(model.Resource.last_modified, model.Resource.created))
+    date = sa.func.max(
+        sa.func.coalesce(model.Resource.last_modified, model.Resource.created)
+    )
     rows = (
         model.Session.query(model.Resource.package_id, date)
         .filter(model.Resource.state == "active")
-        .filter(model.Resource.package_id.in_(package_ids))
+        .filter(model.Resource.package_id.in_(matching))
         .group_by(model.Resource.package_id)
     )
     return {package_id: when for package_id, when in rows if when}
@@ -178,8 +204,7 @@ def _cell(
     own cell."""
     cells = []
     for dataset in datasets:
-        # package_search gives "extras_frequency" back as "frequency".
-        frequency = dataset.get("frequency") or dataset.get("extras_frequency")
+        frequency = dataset["frequency"]
         cell = Cell(
             dataset_type,
             dataset={
@@ -232,14 +257,15 @@ def build(
     organization: str = "",
 ) -> list[Row]:
     """Every collectivité (or the one named ``organization``) with one cell
-    per SCDL dataset type, by name."""
+    per SCDL dataset type, by name. ``include_private``: every private
+    dataset too, whoever ``user`` is (the callers check who may see them)."""
     today = today or datetime.date.today()
     collectivites = directory.list_collectivites(with_counts=False, name=organization)
     if not collectivites:
         return []
-    datasets = _datasets(include_private, user, organization)
-    ids = [d["id"] for d in datasets]
-    statuses, updates = _statuses(ids), _updates(ids)
+    matching = _matching(include_private, organization)
+    datasets = _datasets(matching)
+    statuses, updates = _statuses(matching), _updates(matching)
     by_org: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for dataset in datasets:
         key = (dataset.get("organization") or "", dataset["dataset_type"])  # its name

@@ -140,6 +140,7 @@ class ConsolidationReport:
     left_out: list[LeftOut] = field(default_factory=list)
     dataset: str | None = None  # the Département's dataset, once published
     problem: str | None = None  # why nothing was published (translated)
+    unchanged: bool = False  # what was last published still holds: not redone
 
 
 @dataclass(frozen=True)

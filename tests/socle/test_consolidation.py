@@ -330,6 +330,73 @@ def test_a_new_valid_file_queues_one_rebuild(roques, departement):
     )
 
 
+def _published_files(name: str = "consolidation-subventions") -> dict[str, Any]:
+    dataset = call_action("package_show", id=name)
+    return {
+        r["url"].rsplit("/", 1)[-1]: (r["id"], r["last_modified"], r["description"])
+        for r in dataset["resources"]
+    }
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+def test_a_rebuild_that_changes_nothing_for_the_public_publishes_nothing(
+    roques, departement, make_collectivite
+):
+    _upload(_subventions(roques), VALID)
+    first = jobs.consolidate("subventions")
+    assert not first["unchanged"] and first["files"] == 1
+
+    # A private dataset's file replaced by another valid one: a rebuild finds
+    # nothing the public would read differently (the description counts the
+    # files the public cannot see: still one).
+    castanet = make_collectivite(name="castanet", title="Castanet-Tolosan")
+    hidden = _upload(_subventions(castanet, private=True), VALID)
+    jobs.consolidate("subventions")
+    published = _published_files()
+    assert "1 fichier(s) non public(s)" in published["subventions-2.1.1.csv"][2]
+    call_action(
+        "resource_update",
+        id=hidden["id"],
+        upload=FileStorage(
+            io.BytesIO(VALID.replace("DEL-2024-013", "DEL-2024-014").encode()),
+            "subventions.csv",
+            "text/csv",
+        ),
+    )
+    again = jobs.consolidate("subventions")
+    assert again["unchanged"] and again["files"] == 1
+    assert again["dataset"] == "consolidation-subventions"
+    assert _published_files() == published
+
+    # A new public file: merged and published again, in the same resources.
+    ramonville = make_collectivite(
+        name="ramonville-saint-agne", title="Ramonville-Saint-Agne", insee="31446"
+    )
+    _upload(_subventions(ramonville), _ramonville())
+    third = jobs.consolidate("subventions")
+    assert not third["unchanged"] and third["files"] == 2
+    now = _published_files()
+    assert {name: ids[0] for name, ids in now.items()} == {
+        name: ids[0] for name, ids in published.items()
+    }
+    assert all(now[name][1] != published[name][1] for name in now)
+    rows = _rows(
+        _stored(call_action("resource_show", id=now["subventions-2.1.1.csv"][0]))
+    )
+    assert len(rows) == len(VALID.splitlines()) - 1 + 2
+
+    # The public file withdrawn (its dataset made private): published again.
+    call_action("package_patch", id="subventions-ramonville-saint-agne", private=True)
+    fourth = jobs.consolidate("subventions")
+    assert not fourth["unchanged"] and fourth["files"] == 1
+
+    # The consolidated files deleted by hand: made again.
+    for resource_id, _, _ in _published_files().values():
+        call_action("resource_delete", id=resource_id)
+    assert not jobs.consolidate("subventions")["unchanged"]
+    assert set(_published_files()) == set(published)
+
+
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
 def test_without_a_departement_nothing_is_queued(roques):
     _upload(_subventions(roques), VALID)

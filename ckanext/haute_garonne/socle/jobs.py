@@ -37,7 +37,7 @@ def consolidate(standard: str, version: str | None = None) -> dict[str, Any]:
     upload_jobs.sweep_now_and_then()
     try:
         with in_default_language():
-            report = portal.consolidate(standard, version)
+            report = portal.consolidate(standard, version, force=False)
     except portal.ConsolidationError as e:
         log.warning("Consolidation of %s not done: %s", standard, e)
         return {"standard": standard, "version": version, "problem": str(e)}

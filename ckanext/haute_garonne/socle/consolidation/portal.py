@@ -19,11 +19,13 @@ not yet validated one).
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import astuple, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +64,18 @@ __all__ = [
     "ConsolidationError",
     "consolidate",
     "dataset_name",
+    "fingerprint",
     "require_department",
     "resolve",
     "wants_rebuild",
 ]
 
 DATASET_PREFIX = "consolidation-"
+# A resource field of the consolidated files: the ``fingerprint`` of what
+# they were made from. Its format's version changes when what the files say
+# of the same sources does (a new provenance column…).
+FINGERPRINT = "consolidation_fingerprint"
+FINGERPRINT_FORMAT = 1
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
 REASONS = {
     INVALID: "invalid",
@@ -132,9 +140,15 @@ def require_department() -> dict[str, Any]:
 
 def wants_rebuild(resource: dict[str, Any]) -> bool:
     """Whether a change of this file's validation calls for a new
-    consolidation: not for the consolidated files themselves."""
+    consolidation: not for the consolidated files themselves, nor for a file
+    of a private dataset, which is never merged (its dataset turning public
+    queues a rebuild of its own, see ``sources``)."""
     dataset = model.Package.get(resource.get("package_id") or "")
-    return dataset is not None and dataset.name not in _consolidated_names()
+    return (
+        dataset is not None
+        and not dataset.private
+        and dataset.name not in _consolidated_names()
+    )
 
 
 def _site_context() -> Context:
@@ -245,18 +259,37 @@ def _fetched(
             left_out.append(LeftOut(source.label, "unreadable", detail=str(e)))
 
 
-def consolidate(standard: str, version: str | None = None) -> ConsolidationReport:
+def consolidate(
+    standard: str, version: str | None = None, *, force: bool = True
+) -> ConsolidationReport:
     """Merge the valid public files of a standard version and publish the
     result in the Département's dataset. Raises ``ConsolidationError`` when
-    there is nothing to publish it with (unknown standard, no Département)."""
+    there is nothing to publish it with (unknown standard, no Département).
+
+    Unless ``force``, nothing is merged nor published again when what the
+    public would read is what was last published (``fingerprint``): the
+    report then says ``unchanged``, and the consolidated files keep their
+    date."""
     chosen = resolve(standard, version)
     report = ConsolidationReport(chosen.standard, chosen.version)
     owner = require_department()
     sources, report.left_out = gather(chosen)
+    key = fingerprint(chosen, sources, report.left_out)
+    if not force and _published_with(owner, chosen, key):
+        report.unchanged = True
+        report.files = len(sources)
+        report.dataset = dataset_name(chosen.standard)
+        log.info(
+            "Consolidation of %s %s: unchanged since last published (%s file(s))",
+            chosen.standard,
+            chosen.version,
+            report.files,
+        )
+        return report
     with tempfile.TemporaryDirectory(prefix="haute_garonne-consolidation-") as tmp:
-        base = f"{chosen.standard}-{chosen.version}"
-        data_path = Path(tmp) / f"{base}.csv"
-        provenance_path = Path(tmp) / f"{base}-provenance.csv"
+        data_name, provenance_name = _filenames(chosen)
+        data_path = Path(tmp) / data_name
+        provenance_path = Path(tmp) / provenance_name
         with (
             data_path.open("w", encoding="utf-8", newline="") as data_out,
             provenance_path.open("w", encoding="utf-8", newline="") as provenance_out,
@@ -273,7 +306,9 @@ def consolidate(standard: str, version: str | None = None) -> ConsolidationRepor
         report.files, report.rows = merged.files, merged.rows
         report.neutralised = merged.neutralised
         try:
-            report.dataset = _publish(owner, chosen, data_path, provenance_path, report)
+            report.dataset = _publish(
+                owner, chosen, data_path, provenance_path, report, key
+            )
         except tk.ValidationError as e:
             report.problem = tk._(
                 "The consolidated file was not published: {errors}"
@@ -288,6 +323,65 @@ def consolidate(standard: str, version: str | None = None) -> ConsolidationRepor
         f" ({report.problem})" if report.problem else "",
     )
     return report
+
+
+def fingerprint(
+    version: SchemaVersion,
+    sources: list[tuple[dict[str, Any], ConsolidationSource]],
+    left_out: list[LeftOut],
+) -> str:
+    """What the public reads in a version's consolidated files, summed up:
+    each merged file (its identity, its content's last change, where its rows
+    say they come from), each left-out file the public may see named, and
+    the number of the others (the description counts them). A change the
+    public would not read (a private dataset edited, a file of it replaced)
+    leaves it as it is."""
+    merged = sorted(
+        (
+            resource["id"],
+            str(resource.get("url") or ""),
+            str(resource.get("last_modified") or ""),
+            str(resource.get("size") or ""),
+            str(resource.get("hash") or ""),
+            *astuple(replace(source, path="")),
+        )
+        for resource, source in sources
+    )
+    shown = sorted(astuple(left) for left in left_out if left.public)
+    unseen = len(left_out) - len(shown)
+    payload = json.dumps(
+        [FINGERPRINT_FORMAT, version.standard, version.version, merged, shown, unseen],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _filenames(version: SchemaVersion) -> tuple[str, str]:
+    """The consolidated file's name and the provenance file's (``merge``)."""
+    base = f"{version.standard}-{version.version}"
+    return f"{base}.csv", f"{base}-provenance.csv"
+
+
+def _published_with(owner: dict[str, Any], version: SchemaVersion, key: str) -> bool:
+    """Whether both files of this version are published by ``owner`` and
+    were made from what ``key`` sums up."""
+    try:
+        dataset = tk.get_action("package_show")(
+            _site_context(), {"id": dataset_name(version.standard)}
+        )
+    except tk.ObjectNotFound:
+        return False
+    if dataset.get("owner_org") != owner["id"] or dataset.get("state") != "active":
+        return False
+    found = {
+        r.get("url", "").rsplit("/", 1)[-1]: r
+        for r in dataset.get("resources", [])
+        if r.get("url_type") == "upload"
+    }
+    return all(
+        name in found and found[name].get(FINGERPRINT) == key
+        for name in _filenames(version)
+    )
 
 
 # Publishing ------------------------------------------------------------------
@@ -415,6 +509,7 @@ def _publish(
     data_path: Path,
     provenance_path: Path,
     report: ConsolidationReport,
+    key: str,
 ) -> str:
     dataset = _dataset(owner, version)
     summary = _summary(report)
@@ -424,12 +519,16 @@ def _publish(
         (
             data_path,
             tk._("{title} {version}: consolidated file"),
-            {"scdl_standard": version.standard, "scdl_version": version.version},
+            {
+                "scdl_standard": version.standard,
+                "scdl_version": version.version,
+                FINGERPRINT: key,
+            },
         ),
         (
             provenance_path,
             tk._("{title} {version}: with the provenance of each row"),
-            {},
+            {FINGERPRINT: key},
         ),
     )
     for path, name, extra in files:

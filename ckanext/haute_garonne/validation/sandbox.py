@@ -21,6 +21,10 @@ once per calling process (its "forkserver" start method) and that imports the
 engine once: a call costs a fork and a few small pickles, not the start of an
 interpreter (``bench/abuse.py`` measures it).
 
+A child also runs at a lower processor priority (``NICENESS``) than its
+caller: on a busy server, a web process answering a visitor comes before the
+check of a file.
+
 ``run(...)`` returns an ``Outcome``: the report, the limit that stopped the
 child if one did ("memory" or "time"; a web request may then hand the file
 over to a background job), the duration and the child's peak memory.
@@ -28,6 +32,7 @@ over to a background job), the duration and the child's peak memory.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -73,6 +78,7 @@ log = logging.getLogger(__name__)
 
 MEMORY = 1024 * MB  # what a child may add to its address space
 SECONDS = 300.0  # wall-clock time of a child
+NICENESS = 5  # added to the caller's niceness: checks yield to pages
 MEMORY_LIMIT, TIME_LIMIT = "memory", "time"
 
 # Set for the fork server: the path of the caller's main script, if any (see
@@ -314,12 +320,16 @@ def _child(
 
 
 def _limit(memory: int, seconds: float) -> None:
-    """Bound the address space and CPU time of the current process."""
+    """Bound the address space and CPU time of the current process, and
+    lower its priority."""
     size = _address_space()
     if size and memory:
         _set(resource.RLIMIT_AS, size + memory)
     cpu = math.ceil(seconds) + 1
     _set(resource.RLIMIT_CPU, cpu)
+    # Not allowed here (OSError): the child keeps its caller's priority.
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
 
 
 def _set(kind: int, value: int) -> None:

@@ -287,11 +287,11 @@ def test_consolidating_subventions_publishes_a_valid_file_of_the_departement(
         if r["source_collectivite"] == "Roques"
     )
     assert all(r["source_ressource"] and r["source_date"] for r in provenance)
-    # The public description counts the hidden (invalid) file and the
-    # private one, and names neither.
+    # The public description names neither the hidden (invalid) file nor
+    # the private one, nor counts them.
     assert "Labège" not in consolidated["description"]
     assert "Castanet" not in consolidated["description"]
-    assert "2 fichier(s) non public(s)" in consolidated["description"]
+    assert "public" not in consolidated["description"]
 
     # Run again (Labège fixed its file, say): the same two files are updated,
     # not duplicated, and the consolidated files are no source of their own.
@@ -346,23 +346,14 @@ def test_a_rebuild_that_changes_nothing_for_the_public_publishes_nothing(
     first = jobs.consolidate("subventions")
     assert not first["unchanged"] and first["files"] == 1
 
-    # A private dataset's file replaced by another valid one: a rebuild finds
-    # nothing the public would read differently (the description counts the
-    # files the public cannot see: still one).
-    castanet = make_collectivite(name="castanet", title="Castanet-Tolosan")
-    hidden = _upload(_subventions(castanet, private=True), VALID)
-    jobs.consolidate("subventions")
     published = _published_files()
-    assert "1 fichier(s) non public(s)" in published["subventions-2.1.1.csv"][2]
-    call_action(
-        "resource_update",
-        id=hidden["id"],
-        upload=FileStorage(
-            io.BytesIO(VALID.replace("DEL-2024-013", "DEL-2024-014").encode()),
-            "subventions.csv",
-            "text/csv",
-        ),
-    )
+
+    # A private dataset gets a valid file, then another: a rebuild finds
+    # nothing the public would read differently.
+    castanet = make_collectivite(name="castanet", title="Castanet-Tolosan")
+    hidden = _subventions(castanet, private=True)
+    _upload(hidden, VALID)
+    _upload(hidden, VALID.replace("DEL-2024-013", "DEL-2024-014"))
     again = jobs.consolidate("subventions")
     assert again["unchanged"] and again["files"] == 1
     assert again["dataset"] == "consolidation-subventions"

@@ -13,7 +13,7 @@ with two files per version (see ``merge.py``): the consolidated file, which
 declares the standard and so is validated like any SCDL upload, and the
 provenance file. Its description sums up what was merged and left out,
 naming only files the public sees (never a private, deleted, hidden or
-not yet validated one).
+not yet validated one, which it does not count either).
 """
 
 from __future__ import annotations
@@ -332,10 +332,10 @@ def fingerprint(
 ) -> str:
     """What the public reads in a version's consolidated files, summed up:
     each merged file (its identity, its content's last change, where its rows
-    say they come from), each left-out file the public may see named, and
-    the number of the others (the description counts them). A change the
-    public would not read (a private dataset edited, a file of it replaced)
-    leaves it as it is."""
+    say they come from) and each left-out file the public may see named.
+    Files the public cannot see are neither merged nor named nor counted:
+    a change to them (a private dataset edited, a file of it added) leaves
+    it as it is, and harvesters see no new version of unchanged files."""
     merged = sorted(
         (
             resource["id"],
@@ -348,9 +348,8 @@ def fingerprint(
         for resource, source in sources
     )
     shown = sorted(astuple(left) for left in left_out if left.public)
-    unseen = len(left_out) - len(shown)
     payload = json.dumps(
-        [FINGERPRINT_FORMAT, version.standard, version.version, merged, shown, unseen],
+        [FINGERPRINT_FORMAT, version.standard, version.version, merged, shown],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -415,13 +414,10 @@ def _summary(report: ConsolidationReport) -> str:
         )
     ]
     public = [left for left in report.left_out if left.public]
-    others = len(report.left_out) - len(public)
-    if public or others:
+    if public:
         lines.append("")
         lines.append(tk._("Files left out:"))
         lines.extend(f"- {left.label}: {reason_label(left)}" for left in public)
-        if others:
-            lines.append("- " + tk._("{count} file(s) not public").format(count=others))
     return "\n".join(lines)
 
 

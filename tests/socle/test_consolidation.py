@@ -348,12 +348,16 @@ def test_a_rebuild_that_changes_nothing_for_the_public_publishes_nothing(
 
     published = _published_files()
 
-    # A private dataset gets a valid file, then another: a rebuild finds
-    # nothing the public would read differently.
+    # A private dataset gets a valid file, then another, and is edited: that
+    # queues no rebuild, and a rebuild finds nothing the public would read
+    # differently.
+    call_action("job_clear")
     castanet = make_collectivite(name="castanet", title="Castanet-Tolosan")
     hidden = _subventions(castanet, private=True)
     _upload(hidden, VALID)
     _upload(hidden, VALID.replace("DEL-2024-013", "DEL-2024-014"))
+    call_action("package_patch", id=hidden["id"], title="Aides de Castanet")
+    assert [j for j in call_action("job_list") if "consolidation" in j["title"]] == []
     again = jobs.consolidate("subventions")
     assert again["unchanged"] and again["files"] == 1
     assert again["dataset"] == "consolidation-subventions"
@@ -376,8 +380,13 @@ def test_a_rebuild_that_changes_nothing_for_the_public_publishes_nothing(
     )
     assert len(rows) == len(VALID.splitlines()) - 1 + 2
 
-    # The public file withdrawn (its dataset made private): published again.
+    # The public file withdrawn (its dataset made private): that queues a
+    # rebuild, which publishes again without it.
+    call_action("job_clear")
     call_action("package_patch", id="subventions-ramonville-saint-agne", private=True)
+    assert [j["title"] for j in call_action("job_list")] == [
+        "haute_garonne consolidation subventions 2.1.1"
+    ]
     fourth = jobs.consolidate("subventions")
     assert not fourth["unchanged"] and fourth["files"] == 1
 

@@ -65,6 +65,7 @@ __all__ = [
     "consolidate",
     "dataset_name",
     "fingerprint",
+    "merged_dataset_ids",
     "require_department",
     "resolve",
     "wants_rebuild",
@@ -76,6 +77,9 @@ DATASET_PREFIX = "consolidation-"
 # of the same sources does (a new provenance column…).
 FINGERPRINT = "consolidation_fingerprint"
 FINGERPRINT_FORMAT = 1
+# Another: the ids of the datasets whose files they merged, space-separated
+# (``merged_dataset_ids``).
+SOURCES = "consolidation_sources"
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
 REASONS = {
     INVALID: "invalid",
@@ -149,6 +153,26 @@ def wants_rebuild(resource: dict[str, Any]) -> bool:
         and not dataset.private
         and dataset.name not in _consolidated_names()
     )
+
+
+def merged_dataset_ids() -> set[str] | None:
+    """The datasets whose files the published consolidated files merged, of
+    every standard: a change to a private dataset outside this set cannot
+    change what the public reads (one query). None if a consolidated file
+    does not say (published by an earlier version of this extension)."""
+    rows = (
+        model.Session.query(model.Resource.extras)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(model.Package.name.in_(_consolidated_names()))
+        .filter(model.Package.state == "active")
+        .filter(model.Resource.state == "active")
+    )
+    found: set[str] = set()
+    for (extras,) in rows:
+        if SOURCES not in (extras or {}):
+            return None
+        found.update(str(extras[SOURCES] or "").split())
+    return found
 
 
 def _site_context() -> Context:
@@ -306,8 +330,13 @@ def consolidate(
         report.files, report.rows = merged.files, merged.rows
         report.neutralised = merged.neutralised
         try:
+            merged_ids = " ".join(sorted({r["package_id"] for r, _ in sources}))
             report.dataset = _publish(
-                owner, chosen, data_path, provenance_path, report, key
+                owner,
+                chosen,
+                (data_path, provenance_path),
+                report,
+                {FINGERPRINT: key, SOURCES: merged_ids},
             )
         except tk.ValidationError as e:
             report.problem = tk._(
@@ -502,11 +531,13 @@ def _upload(
 def _publish(
     owner: dict[str, Any],
     version: SchemaVersion,
-    data_path: Path,
-    provenance_path: Path,
+    paths: tuple[Path, Path],
     report: ConsolidationReport,
-    key: str,
+    made_from: dict[str, str],
 ) -> str:
+    """Publish the consolidated file and the provenance file (``paths``),
+    each with the fields saying what they were made from."""
+    data_path, provenance_path = paths
     dataset = _dataset(owner, version)
     summary = _summary(report)
     size = os.path.getsize(data_path)
@@ -518,13 +549,13 @@ def _publish(
             {
                 "scdl_standard": version.standard,
                 "scdl_version": version.version,
-                FINGERPRINT: key,
+                **made_from,
             },
         ),
         (
             provenance_path,
             tk._("{title} {version}: with the provenance of each row"),
-            {FINGERPRINT: key},
+            made_from,
         ),
     )
     for path, name, extra in files:

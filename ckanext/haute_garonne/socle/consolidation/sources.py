@@ -72,15 +72,40 @@ def versions_of(
     return found
 
 
+def _may_show(package_ids: Iterable[str]) -> list[str]:
+    """Of these datasets, those whose change the public may read in the
+    consolidated files: the public ones, and the private ones whose files
+    were merged while they were public (to withdraw them). A private
+    dataset's daily edits then queue nothing."""
+    package_ids = [i for i in package_ids if i]
+    if not package_ids:
+        return []
+    private = {
+        id_
+        for (id_,) in model.Session.query(model.Package.id)
+        .filter(model.Package.id.in_(package_ids))
+        .filter(model.Package.private.is_(True))
+    }
+    merged = portal.merged_dataset_ids() if private else None
+    if merged is None:  # no private one, or the merged ones unknown
+        return package_ids
+    private -= merged
+    return [i for i in package_ids if i not in private]
+
+
 def versions_after(
     action: str, data_dict: dict[str, Any], result: Any
 ) -> set[tuple[str, str]]:
     """The standard versions to consolidate again after a CKAN action (the
-    arguments of CKAN's ``action_succeeded`` signal)."""
+    arguments of CKAN's ``action_succeeded`` signal); none for a change the
+    public cannot read (``_may_show``)."""
     if action in BULK_ACTIONS:
-        return versions_of(package_ids=data_dict.get("datasets") or [])
+        return versions_of(package_ids=_may_show(data_dict.get("datasets") or []))
     if action in FILE_ACTIONS:
-        return versions_of(resource_ids=[data_dict.get("id") or ""])
+        resource = model.Resource.get(data_dict.get("id") or "")
+        if resource is None or not _may_show([resource.package_id]):
+            return set()
+        return versions_of(resource_ids=[resource.id])
     if action in PURGE_ACTIONS:
         return versions_of(package_ids=[data_dict.get("id") or ""], purged=True)
     if isinstance(result, dict) and result.get("id"):
@@ -90,4 +115,6 @@ def versions_after(
     else:
         reference = data_dict.get("id") or data_dict.get("name") or ""
     dataset = model.Package.get(reference) if reference else None
-    return versions_of(package_ids=[dataset.id]) if dataset is not None else set()
+    if dataset is None:
+        return set()
+    return versions_of(package_ids=_may_show([dataset.id]))

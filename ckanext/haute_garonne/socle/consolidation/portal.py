@@ -391,8 +391,8 @@ def _filenames(version: SchemaVersion) -> tuple[str, str]:
 
 
 def _published_with(owner: dict[str, Any], version: SchemaVersion, key: str) -> bool:
-    """Whether both files of this version are published by ``owner`` and
-    were made from what ``key`` sums up."""
+    """Whether both files of this version are published by ``owner``, were
+    made from what ``key`` sums up and list the datasets they merged."""
     try:
         dataset = tk.get_action("package_show")(
             _site_context(), {"id": dataset_name(version.standard)}
@@ -407,7 +407,9 @@ def _published_with(owner: dict[str, Any], version: SchemaVersion, key: str) -> 
         if r.get("url_type") == "upload"
     }
     return all(
-        name in found and found[name].get(FINGERPRINT) == key
+        name in found
+        and found[name].get(FINGERPRINT) == key
+        and SOURCES in found[name]
         for name in _filenames(version)
     )
 

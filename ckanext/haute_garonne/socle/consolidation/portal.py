@@ -155,11 +155,12 @@ def wants_rebuild(resource: dict[str, Any]) -> bool:
     )
 
 
-def merged_dataset_ids() -> set[str] | None:
-    """The datasets whose files the published consolidated files merged, of
-    every standard: a change to a private dataset outside this set cannot
-    change what the public reads (one query). None if a consolidated file
-    does not say (published by an earlier version of this extension)."""
+def merged_dataset_ids() -> dict[tuple[str, str], set[str] | None]:
+    """For each published consolidated file, by (standard, version), the
+    datasets whose files it merged: a change to a private dataset it does
+    not list cannot change what the public reads in it (one query). None
+    for a file that does not say (published by an earlier version of this
+    extension)."""
     rows = (
         model.Session.query(model.Resource.extras)
         .join(model.Package, model.Package.id == model.Resource.package_id)
@@ -167,11 +168,14 @@ def merged_dataset_ids() -> set[str] | None:
         .filter(model.Package.state == "active")
         .filter(model.Resource.state == "active")
     )
-    found: set[str] = set()
+    found: dict[tuple[str, str], set[str] | None] = {}
     for (extras,) in rows:
-        if SOURCES not in (extras or {}):
-            return None
-        found.update(str(extras[SOURCES] or "").split())
+        extras = extras or {}
+        if not extras.get("scdl_standard"):
+            continue  # a provenance file: its consolidated file says the same
+        key = (str(extras["scdl_standard"]), str(extras.get("scdl_version") or ""))
+        listed = extras.get(SOURCES)
+        found[key] = None if listed is None else set(str(listed).split())
     return found
 
 
@@ -407,9 +411,7 @@ def _published_with(owner: dict[str, Any], version: SchemaVersion, key: str) -> 
         if r.get("url_type") == "upload"
     }
     return all(
-        name in found
-        and found[name].get(FINGERPRINT) == key
-        and SOURCES in found[name]
+        name in found and found[name].get(FINGERPRINT) == key and SOURCES in found[name]
         for name in _filenames(version)
     )
 

@@ -72,25 +72,43 @@ def versions_of(
     return found
 
 
-def _may_show(package_ids: Iterable[str]) -> list[str]:
-    """Of these datasets, those whose change the public may read in the
-    consolidated files: the public ones, and the private ones whose files
-    were merged while they were public (to withdraw them). A private
-    dataset's daily edits then queue nothing."""
-    package_ids = [i for i in package_ids if i]
+def _readable(
+    package_ids: Iterable[str], resource_ids: Iterable[str] = ()
+) -> set[tuple[str, str]]:
+    """``versions_of`` these datasets (or files), but only the versions
+    whose consolidated file a change to them may change for the public: any
+    for a public dataset; for a private one, only those that merged its
+    files while it was public (to withdraw them). A private dataset's daily
+    edits then queue nothing."""
+    package_ids, resource_ids = [i for i in package_ids if i], list(resource_ids)
     if not package_ids:
-        return []
+        return set()
     private = {
         id_
         for (id_,) in model.Session.query(model.Package.id)
         .filter(model.Package.id.in_(package_ids))
         .filter(model.Package.private.is_(True))
     }
-    merged = portal.merged_dataset_ids() if private else None
-    if merged is None:  # no private one, or the merged ones unknown
-        return package_ids
-    private -= merged
-    return [i for i in package_ids if i not in private]
+    public = [i for i in package_ids if i not in private]
+    found = set()
+    if public:
+        found = (
+            versions_of(resource_ids=resource_ids)
+            if resource_ids
+            else versions_of(package_ids=public)
+        )
+    if private:
+        merged = portal.merged_dataset_ids()
+        mine = (
+            versions_of(resource_ids=resource_ids)
+            if resource_ids
+            else versions_of(package_ids=private)
+        )
+        for version in mine:
+            listed = merged.get(version)
+            if listed is None or listed & private:
+                found.add(version)
+    return found
 
 
 def versions_after(
@@ -98,14 +116,14 @@ def versions_after(
 ) -> set[tuple[str, str]]:
     """The standard versions to consolidate again after a CKAN action (the
     arguments of CKAN's ``action_succeeded`` signal); none for a change the
-    public cannot read (``_may_show``)."""
+    public cannot read (``_readable``)."""
     if action in BULK_ACTIONS:
-        return versions_of(package_ids=_may_show(data_dict.get("datasets") or []))
+        return _readable(data_dict.get("datasets") or [])
     if action in FILE_ACTIONS:
         resource = model.Resource.get(data_dict.get("id") or "")
-        if resource is None or not _may_show([resource.package_id]):
+        if resource is None:
             return set()
-        return versions_of(resource_ids=[resource.id])
+        return _readable([resource.package_id], [resource.id])
     if action in PURGE_ACTIONS:
         return versions_of(package_ids=[data_dict.get("id") or ""], purged=True)
     if isinstance(result, dict) and result.get("id"):
@@ -117,4 +135,4 @@ def versions_after(
     dataset = model.Package.get(reference) if reference else None
     if dataset is None:
         return set()
-    return versions_of(package_ids=_may_show([dataset.id]))
+    return _readable([dataset.id])

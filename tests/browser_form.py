@@ -89,3 +89,41 @@ def submit(
         content_type="multipart/form-data" if multipart else None,
         follow_redirects=False,
     )
+
+
+def send(
+    app: Any,
+    html: str,
+    url: str,
+    selector: str,
+    headers: dict[str, str],
+    changes: dict[str, Any],
+    button: str = "button.btn-primary",
+) -> Any:
+    """Send the form of the page ``html`` (a form just shown, or a refused
+    form shown again) as a browser would after the user typed ``changes``
+    (name -> value; a file as ``(stream, filename)``) into its fields; every
+    changed field must be in the form. The response, not followed."""
+    form, pairs = form_fields(html, selector, button)
+    names = {name for name, _ in pairs}
+    missing = set(changes) - names
+    assert not missing, f"fields not in the form {selector!r}: {sorted(missing)}"
+    done: set[str] = set()
+    sent: list[tuple[str, Any]] = []
+    for name, value in pairs:
+        if name in changes:
+            if name in done:
+                continue  # a repeated name takes the one typed value
+            done.add(name)
+            value = changes[name]
+        sent.append((name, value))
+    from werkzeug.datastructures import MultiDict
+
+    multipart = form.get("enctype") == "multipart/form-data"
+    return app.post(
+        form.get("action") or url,
+        data=MultiDict(sent),
+        headers=headers,
+        content_type="multipart/form-data" if multipart else None,
+        follow_redirects=False,
+    )

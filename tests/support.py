@@ -8,11 +8,28 @@ from typing import Any
 
 from stdnum import luhn
 
-__all__ = ["ALLOWED_HOSTS", "LocalServer", "submit", "valid_siren"]
+__all__ = ["ALLOWED_HOSTS", "LocalServer", "call_action", "submit", "valid_siren"]
 
 ALLOWED_HOSTS = "ckanext.haute_garonne.fetch.allowed_hosts"
 
 _SIREN_BASES = itertools.count(10_000_000)
+
+
+def call_action(action_name: str, context: dict[str, Any] | None = None, **kwargs: Any):
+    """CKAN's ``call_action`` (as the site, authorisation skipped), on a fresh
+    database session: what it reads is what is stored now.
+
+    Tests that let another process write (the browser tests' ``ckan run``
+    server) must read back this way. CKAN's own helper reuses the test's
+    session, whose objects keep what they loaded the first time: on CKAN
+    2.11, whose organisation extras are rows of their own (``group_extra``),
+    an ``organization_show`` after the server saved a new colour still gave
+    the colour of the earlier read."""
+    from ckan import model
+    from ckan.tests import helpers
+
+    model.Session.remove()
+    return helpers.call_action(action_name, context, **kwargs)
 
 
 def submit(page: Any, target: Any, key: str | None = None) -> None:

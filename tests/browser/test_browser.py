@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route
-from support import submit
+from support import call_action, submit
 
 from ckan import model
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

@@ -23,10 +23,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 from stdnum import luhn
 from stdnum.fr import siret
-from support import submit
+from support import call_action, submit
 
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
 from ckanext.haute_garonne.standards.registry import get_standard, load_descriptor
 from ckanext.haute_garonne.validation import validate

@@ -10,12 +10,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
-from support import submit
+from support import call_action, submit
 from werkzeug.datastructures import FileStorage
 
-import ckan
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "browser" / "journeys"
@@ -203,12 +201,6 @@ def test_a_publisher_creates_fixes_publishes_edits_and_replaces(
     assert call_action("package_show", id=new)["resources"] == []
 
 
-@pytest.mark.xfail(
-    ckan.__version__.startswith("2.11"),
-    reason="CKAN 2.11: the theme saved after a refused one is not stored; "
-    "under investigation (issue note of 2026-12-03)",
-    strict=False,
-)
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_the_admin_sees_the_overview_a_report_and_a_theme_refused_then_accepted(
     server, page, roques

@@ -389,11 +389,12 @@ def test_the_row_pages_read_one_word_and_check_rules_across_columns(
     # The table: rows numbered "N°", the buttons say "ligne".
     page.wait_for_load_state("networkidle")
     view = page.frame_locator("iframe").first
-    view.locator("th[data-name=_id]").first.wait_for()
+    view.locator('th[data-name="N°"]').first.wait_for()
     _shot(page, 13, "table-numbered")
     texts["table"] = " ".join(view.locator("body").inner_text().split())
-    assert view.locator("th[data-name=_id]").first.inner_text().strip() == "N°"
+    assert view.locator('th[data-name="N°"]').first.inner_text().strip() == "N°"
     assert "Ajouter une ligne" in texts["table"]
+    assert "_id" not in texts["table"]  # nor in the view's sort note
     (row,) = call_action("datastore_search", resource_id=table["id"])["records"]
 
     # Edit and delete pages.

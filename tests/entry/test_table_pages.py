@@ -6,6 +6,7 @@ standard's columns. Real CKAN, DataStore and Table Designer, no mock."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -106,6 +107,9 @@ def test_every_row_page_says_ligne_never_rangee(
     assert "Modifier la ligne" in texts["edit"]
     assert "Supprimer la ligne" in texts["delete"]
     assert "Supprimer 1 ligne ?" in texts["delete"]
+    # The row to delete with its columns' French labels, yes/no in French.
+    assert "Nom de l'organisme bénéficiaire" in html.unescape(texts["delete"])
+    assert "<td>non</td>" in texts["delete"] and "False" not in texts["delete"]
 
 
 def test_a_missing_row_is_said_in_french(
@@ -140,8 +144,8 @@ def test_the_table_view_numbers_rows_instead_of_showing_the_technical_id(
             ),
             headers=headers,
         ).get_data(as_text=True)
-        assert 'data-name="_id">N°</th>' in page
-        assert ">_id<" not in page
+        assert 'data-name="N°">N°</th>' in page
+        assert ">_id<" not in page and 'data-name="_id"' not in page
 
 
 def test_an_empty_table_asks_for_a_row(

@@ -37,6 +37,13 @@ def haute_garonne_entry_prefill(
     return service.prefill(dataset, resource)
 
 
+def haute_garonne_entry_is_empty(resource: dict[str, Any]) -> bool:
+    """Whether an online table of an SCDL dataset has no row yet (entry/)."""
+    from ckanext.haute_garonne.entry import service
+
+    return service.is_empty(resource.get("id") or "")
+
+
 def haute_garonne_department_name() -> str:
     """Name of the département that runs the portal."""
     return config.department_name()

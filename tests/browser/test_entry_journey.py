@@ -140,7 +140,7 @@ def _add_row(page: Page, resource_page: str) -> None:
     page.goto(resource_page)
     page.wait_for_load_state("networkidle")
     view = page.frame_locator("iframe").first
-    submit(page, view.get_by_role("button", name="Ajouter une rangée"))
+    submit(page, view.get_by_role("button", name="Ajouter une ligne"))
     assert page.url.endswith("/add-row")
 
 
@@ -328,3 +328,83 @@ def test_a_small_commune_publishes_its_grants_without_a_spreadsheet(
     downloads = set(graph.subjects(DCAT.downloadURL, URIRef(resource["url"])))
     assert len(downloads) == 1
     assert URIRef(SCHEMA_URL) in set(graph.objects(downloads.pop(), DCTERMS.conformsTo))
+
+
+@pytest.mark.usefixtures("clean_datastore")
+def test_the_row_pages_read_one_word_and_check_rules_across_columns(
+    server: str, page: Page, labege: dict[str, Any]
+) -> None:
+    """The pages of row entry as a publisher reads them (screenshots
+    publisher-1x-*): "ligne" everywhere, never CKAN's "rangée"; an empty
+    table asks for a row; a grant without SIRET nor RNA refused on save
+    with the report's message; rows numbered "N°" in the table view."""
+    dataset = call_action(
+        "package_create",
+        {"user": "editeur-labege"},
+        type="subventions",
+        name="subventions-labege",
+        title="Subventions de Labège",
+        notes="Les subventions votées.",
+        owner_org=labege["id"],
+        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    )
+    table = call_action(
+        "resource_create",
+        {"user": "editeur-labege"},
+        package_id=dataset["id"],
+        name="Subventions 2025",
+        url_type="tabledesigner",
+    )
+    page.goto(f"{server}/user/login")
+    page.fill("input[name=login]", "editeur-labege")
+    page.fill("input[name=password]", PASSWORD)
+    submit(page, page.locator("input[name=password]"), "Enter")
+    texts: dict[str, str] = {}
+
+    # The empty table asks for a first row.
+    resource_page = f"{server}/subventions/{dataset['name']}/resource/{table['id']}"
+    page.goto(resource_page)
+    page.wait_for_load_state("networkidle")
+    _shot(page, 11, "empty-table")
+    texts["empty"] = _text(page)
+    assert "Ce tableau n'a encore aucune ligne" in texts["empty"]
+    assert "Ajoutez au moins une ligne" in texts["empty"]
+
+    # A grant with neither the beneficiary's SIRET nor its RNA: refused.
+    _add_row(page, resource_page)
+    texts["add"] = _text(page)
+    _type_row(page, {**TYPED[0], "idBeneficiaire": "", "rnaBeneficiaire": ""})
+    submit(page, page.get_by_role("button", name="Enregistrer"))
+    _shot(page, 12, "neither-siret-nor-rna")
+    texts["refused"] = _text(page, ".main")
+    assert "idBeneficiaire" in texts["refused"]
+    assert "rnaBeneficiaire" in texts["refused"]
+    assert "sont toutes deux vides" in texts["refused"]
+    assert call_action("datastore_search", resource_id=table["id"])["total"] == 0
+    _field(page, "rnaBeneficiaire").fill("W313012345")
+    submit(page, page.get_by_role("button", name="Enregistrer"))
+    assert "/add-row" not in page.url, _text(page, "form")
+
+    # The table: rows numbered "N°", the buttons say "ligne".
+    page.wait_for_load_state("networkidle")
+    view = page.frame_locator("iframe").first
+    view.locator('th[data-name="N°"]').first.wait_for()
+    _shot(page, 13, "table-numbered")
+    texts["table"] = " ".join(view.locator("body").inner_text().split())
+    assert view.locator('th[data-name="N°"]').first.inner_text().strip() == "N°"
+    assert "Ajouter une ligne" in texts["table"]
+    assert "_id" not in texts["table"]  # nor in the view's sort note
+    (row,) = call_action("datastore_search", resource_id=table["id"])["records"]
+
+    # Edit and delete pages.
+    base = f"{server}/dataset/{dataset['name']}/tabledesigner/{table['id']}"
+    page.goto(f"{base}/edit-row?_id={row['_id']}")
+    _shot(page, 14, "edit-row")
+    texts["edit"] = _text(page)
+    assert "Modifier la ligne" in texts["edit"]
+    page.goto(f"{base}/delete-rows?_id={row['_id']}")
+    _shot(page, 15, "delete-row")
+    texts["delete"] = _text(page)
+    assert "Supprimer 1 ligne ?" in texts["delete"]
+    for name, text in texts.items():
+        assert "rangée" not in text.lower(), name

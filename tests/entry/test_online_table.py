@@ -21,6 +21,7 @@ from ckanext.haute_garonne.validation import validate
 
 SUBVENTIONS = registry.get_standard("subventions").latest  # type: ignore[union-attr]
 ROQUES_SIRET = "2131045810001" + luhn.calc_check_digit("2131045810001")
+BENEFICIARY = "44137080600016"  # a valid SIRET
 BAD_SIRET = ROQUES_SIRET[:-1] + str((int(ROQUES_SIRET[-1]) + 1) % 10)
 
 pytestmark = pytest.mark.usefixtures("clean_datastore")
@@ -246,7 +247,11 @@ def test_an_empty_optional_cell_passes_the_pattern(
     table: dict[str, Any], editor: dict[str, Any]
 ) -> None:
     """CKAN's own pattern constraint refuses an empty cell; ours does not."""
-    _upsert(editor["name"], table["id"], _row(rnaBeneficiaire="", idBeneficiaire=""))
+    _upsert(
+        editor["name"],
+        table["id"],
+        _row(rnaBeneficiaire="", idBeneficiaire=BENEFICIARY),
+    )
     assert call_action("datastore_search", resource_id=table["id"])["total"] == 1
 
 

@@ -2,10 +2,11 @@
 
 Pure: no CKAN import. Each row is written as a one-row CSV file with the
 standard's header and checked by the validation engine, so that a value is
-refused with the very message a file with that value gets. Only what one row
-can say is kept: the rules across rows (unique values, same value per group)
-and across columns (one of two columns required, vote counts that add up) are
-checked on the whole table before it is published.
+refused with the very message a file with that value gets. Everything one
+row can say is kept, the rules across the columns of a row too (one of two
+columns required, columns filled in together, vote counts that add up, a
+combined identifier); only the rules across rows (unique values, same value
+per group) are left to the check of the whole table before it is published.
 """
 
 from __future__ import annotations
@@ -21,19 +22,10 @@ from ckanext.haute_garonne.entry.fields import descriptor
 from ckanext.haute_garonne.types import SchemaVersion
 from ckanext.haute_garonne.validation import is_warning, validate
 
-# Rules across rows or across columns: left to the check of the whole table.
-TABLE_RULES = frozenset(
-    {
-        "unique-error",
-        "one-of-required",
-        "cohesive-columns-value",
-        "compare-columns-value",
-        "sum-columns-value",
-        "concatenated-columns-value",
-        "bal-cle-interop-value",
-        "same-value-per-group",
-    }
-)
+# Rules across rows: left to the check of the whole table (one row cannot
+# break them). Every other rule, across the columns of a row too, is checked
+# when the row is saved.
+TABLE_RULES = frozenset({"unique-error", "primary-key", "same-value-per-group"})
 
 
 def cell_text(value: Any, field: dict[str, Any]) -> str:

@@ -54,6 +54,46 @@ def set_up_table(context: Context, resource: dict[str, Any]) -> None:
     )
 
 
+def is_empty(resource_id: str) -> bool:
+    """Whether an online table of an SCDL dataset has no row (False for any
+    other resource, and for a table the DataStore cannot read)."""
+    if version_of(resource_id) is None:
+        return False
+    try:
+        found = tk.get_action("datastore_search")(
+            {"ignore_auth": True}, {"resource_id": resource_id, "limit": 0}
+        )
+    except (tk.ValidationError, tk.ObjectNotFound):
+        return False
+    return not found.get("total")
+
+
+def check_conversion(context: Context, data_dict: dict[str, Any]) -> bool:
+    """Before ``resource_update``: whether it turns an existing resource (a
+    file, a link) into an online table. Refused, in French, when the
+    DataStore already holds a table for it (loaded from its file): its
+    columns are the file's, not the standard's, and would be kept."""
+    resource_id = data_dict.get("id")
+    if data_dict.get("url_type") != URL_TYPE or not isinstance(resource_id, str):
+        return False
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.url_type == URL_TYPE:
+        return False
+    if resource.extras and tk.asbool(resource.extras.get("datastore_active")):
+        raise tk.ValidationError(
+            {
+                "url": [
+                    tk._(
+                        "This file's data is already in the portal's database, "
+                        "with the file's own columns: it cannot become an online "
+                        "table. Add a new resource with “Table Designer” instead."
+                    )
+                ]
+            }
+        )
+    return True
+
+
 def _existing(resource_id: str, record_id: Any) -> dict[str, Any]:
     """The stored row a partial update completes (empty when none)."""
     try:

@@ -31,6 +31,20 @@ def resource_create(next_action: Any, context: Context, data_dict: DataDict) -> 
 
 
 @tk.chained_action
+def resource_update(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+    """A file or link turned into an online table gets its standard's
+    columns, as a new one does (refused in French when the DataStore
+    already holds the file's own table)."""
+    if data_dict.get("url_type") == service.URL_TYPE:
+        tk.check_access("resource_update", context, data_dict)
+    converted = service.check_conversion(context, data_dict)
+    result = next_action(context, data_dict)
+    if converted and result.get("url_type") == service.URL_TYPE:
+        service.set_up_table(context, result)
+    return result
+
+
+@tk.chained_action
 def datastore_upsert(next_action: Any, context: Context, data_dict: DataDict) -> Any:
     """Rows of an online table are refused with the file validation's French
     messages when they break the standard; nothing is stored then. The core
@@ -53,6 +67,7 @@ def datastore_create(next_action: Any, context: Context, data_dict: DataDict) ->
 def actions() -> dict[str, Any]:
     return {
         "resource_create": resource_create,
+        "resource_update": resource_update,
         "datastore_upsert": datastore_upsert,
         "datastore_create": datastore_create,
     }

@@ -106,12 +106,31 @@ ORG_CASES = {
 
 # Typed in the refused try too, and kept by the re-rendered form.
 ORG_OTHERS = {
-    "notes": "Nouvelle présentation de Roques.",
+    "description": "Nouvelle présentation de Roques.",
     "address": "Place de la Mairie, 31120 Roques",
     "secondary_color": "#fff8e1",
     "tagline": "Roques en données",
     "agents": "70",
 }
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_presentation_typed_in_the_form_is_what_every_page_shows(
+    app, roques, sysadmin_headers
+):
+    """The form's "Présentation" is CKAN's own description of an
+    organisation, which its side box and the list of collectivités show."""
+    url = "/organization/edit/roques"
+    page = app.get(url, headers=sysadmin_headers)
+    text = "Roques publie ses délibérations chaque mois."
+    saved = send(
+        app, page.get_data(as_text=True), url, ORG_FORM, sysadmin_headers,
+        {"description": text}, SAVE,
+    )  # fmt: skip
+    assert saved.status_code == 302, _errors(saved)
+    assert _show("organization_show", roques["id"])["description"] == text
+    for path in ("/organization/roques", "/organization/about/roques"):
+        assert text in app.get(path).get_data(as_text=True), path
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -102,15 +102,25 @@ def test_each_collectivite_renders_its_own_colours(server, page):
             name=name, title=name.capitalize(), kind="commune", siren=siren,
             primary_color=color, tagline=f"Les données de {name}",
         )  # fmt: skip
-        call_action(
+        budget = call_action(
             "package_create", type="dataset", name=f"budget-{name}", title=f"Budget {name}",
             notes="Budget primitif.", owner_org=org["id"],
             frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+        )  # fmt: skip
+        call_action(
+            "resource_create", package_id=budget["id"], name="Budget primitif",
+            url="https://example.org/budget.pdf", format="PDF",
         )  # fmt: skip
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
     for name, (color, _siren) in looks.items():
+        resource = call_action("package_show", id=f"budget-{name}")["resources"][0]
+        page.goto(f"{server}/dataset/budget-{name}/resource/{resource['id']}")
+        # The current file in the side menu: white on CKAN's dark background,
+        # whatever the collectivité's colours.
+        current = ".nav-simple .nav-item.active > a"
+        assert _style(page, current, "color") == "rgb(255, 255, 255)"
         for kind, path in (("organisation", f"/organization/{name}"),
                            ("dataset", f"/dataset/budget-{name}")):  # fmt: skip
             page.goto(server + path)

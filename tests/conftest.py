@@ -17,13 +17,105 @@ def _with_plugins(with_plugins: None) -> None:
     """Load the plugins of test.ini (``haute_garonne`` first) for every test."""
 
 
+class _Environment:
+    """The plugins and the WSGI app of the previous tests, kept while the
+    configuration they were built from is the same, because loading the
+    plugins (CKAN's ``update_config``) and making the app
+    (``load_environment``, which loads them again, then the Flask stack)
+    cost about 2 s a test. A test whose configuration differs (a
+    ``ckan_config`` mark, a fixture that patches the configuration before
+    asking for ``app``) gets them rebuilt, as CKAN's fixtures would."""
+
+    plugins_key: str | None = None
+    app_key: str | None = None
+    app: Any = None
+
+
+def _config_key(config: Any) -> str:
+    """The whole configuration, as text (a value whose repr holds its
+    address simply never matches: the environment is then rebuilt).
+    ``testing``, which CKAN's make_app sets to True, is left out."""
+    return repr(
+        sorted(
+            (str(key), repr(value)) for key, value in config.items() if key != "testing"
+        )
+    )
+
+
+def _plugins_loaded(config: Any) -> bool:
+    import ckan.plugins as p
+
+    names = config.get("ckan.plugins") or []
+    if isinstance(names, str):
+        names = names.split()
+    return all(p.plugin_loaded(name) for name in names)
+
+
+@pytest.fixture
+def with_plugins(ckan_config: Any, request: pytest.FixtureRequest) -> Iterator[None]:
+    """CKAN's with_plugins (load the plugins of ``ckan.plugins``), except
+    that they are not unloaded after the test, nor loaded again before the
+    next one when its configuration is the same (CKAN's plugin restores the
+    configuration of test.ini before every test)."""
+    import ckan.plugins as p
+
+    for mark in ("with_plugins", "provide_plugin", "ckan_plugin"):
+        if any(request.node.iter_markers(mark)):
+            pytest.fail(
+                f"the {mark} mark is not supported here: use "
+                "@pytest.mark.ckan_config('ckan.plugins', ...)"
+            )
+    key = _config_key(ckan_config)
+    if key != _Environment.plugins_key or not _plugins_loaded(ckan_config):
+        _Environment.plugins_key = _Environment.app_key = None
+        _Environment.app = None
+        p.load_all()
+        _Environment.plugins_key = _config_key(ckan_config)
+    yield
+
+
+@pytest.fixture
+def make_app(ckan_config: Any) -> Callable[[], Any]:
+    """CKAN's make_app, with the WSGI app of an earlier test when the
+    configuration is the same (and always a new test client, without the
+    cookies of an earlier test)."""
+    from ckan.lib.app_globals import _CONFIG_CACHE
+    from ckan.tests import helpers
+
+    _CONFIG_CACHE.clear()
+
+    def make() -> Any:
+        key = _config_key(ckan_config)
+        if (
+            _Environment.app is None
+            or key != _Environment.app_key
+            or not _plugins_loaded(ckan_config)
+        ):
+            _Environment.app = _Environment.app_key = None
+            # load_environment loads the plugins again, from this configuration
+            _Environment.plugins_key = None
+            _Environment.app = helpers._get_test_app().app
+            _Environment.plugins_key = _Environment.app_key = key
+        ckan_config["testing"] = True
+        return helpers.CKANTestApp(_Environment.app)
+
+    return make
+
+
 @pytest.fixture
 def clean_db(
     reset_db: Callable[[], None], migrate_db_for: Callable[[str], None]
 ) -> None:
-    """CKAN's clean_db, plus our own table (haute_garonne_validation)."""
+    """CKAN's clean_db, plus our own table (haute_garonne_validation). Its
+    rows are deleted with CKAN's (it is in CKAN's metadata); its migration
+    only runs when the table is missing (the first test of a run)."""
+    import sqlalchemy as sa
+
+    from ckan import model
+
     reset_db()
-    migrate_db_for("haute_garonne")
+    if not sa.inspect(model.Session.connection()).has_table("haute_garonne_validation"):
+        migrate_db_for("haute_garonne")
 
 
 @pytest.fixture

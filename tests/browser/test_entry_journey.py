@@ -13,12 +13,14 @@ import io
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 from stdnum import luhn
@@ -139,8 +141,21 @@ def _add_row(page: Page, resource_page: str) -> None:
     toolbar of the table view (an iframe), which opens the row form."""
     page.goto(resource_page)
     page.wait_for_load_state("networkidle")
-    view = page.frame_locator("iframe").first
-    submit(page, view.get_by_role("button", name="Ajouter une ligne"))
+    button = page.frame_locator("iframe").first.get_by_role(
+        "button", name="Ajouter une ligne"
+    )
+    try:
+        # CKAN adds the button once the view's rows have loaded (a request of
+        # its own, slow on a loaded machine).
+        button.wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        # CKAN's table view sometimes never adds its buttons (its script
+        # missed the view's "init-complete" event): a publisher reloads.
+        warnings.warn("the table view showed no buttons: page reloaded", stacklevel=2)
+        page.reload()
+        page.wait_for_load_state("networkidle")
+        button.wait_for(timeout=60_000)
+    submit(page, button)
     assert page.url.endswith("/add-row")
 
 

@@ -99,10 +99,16 @@ class Stack:
             self.ports[k] for k in ("HG_PG_PORT", "HG_REDIS_PORT", "HG_SOLR_PORT")
         )
         storage = self.data / "storage"
+        datastore = "datastore_test" + os.environ.get("HG_DATASTORE_SUFFIX", "")
         settings = {
             # As in production: CKAN's own handler answers unexpected errors.
             "testing": "false",
             "sqlalchemy.url": f"postgresql://ckan_default:pass@127.0.0.1:{pg}/ckan_test",
+            # The DataStore too: on this stack's PostgreSQL, never another's.
+            "ckan.datastore.write_url":
+                f"postgresql://ckan_default:pass@127.0.0.1:{pg}/{datastore}",
+            "ckan.datastore.read_url":
+                f"postgresql://datastore_default:pass@127.0.0.1:{pg}/{datastore}",
             "solr_url": f"http://127.0.0.1:{solr}/solr/ckan_test",
             "ckan.redis.url": f"redis://127.0.0.1:{redis}/1",
             "ckan.files.storage.test.path": f"{storage}/files",

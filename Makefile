@@ -90,13 +90,17 @@ PYTEST_ARGS ?=
 serve-deps: venv
 	@HG_VENV_BIN=$(BIN) dev/serve install
 
+# The test portal's databases and Redis, on this checkout's services (the
+# Solr URL differs between `test` and `test-solrcloud`).
+TEST_ENV = CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test \
+	CKAN_DATASTORE_WRITE_URL=$(PG_URL)/datastore_test$(HG_DATASTORE_SUFFIX) \
+	CKAN_DATASTORE_READ_URL=$(PG_READ_URL)/datastore_test$(HG_DATASTORE_SUFFIX) \
+	CKAN_REDIS_URL=$(REDIS_URL)/1
+
 .PHONY: test
 test: services serve-deps
 	@echo "== CKAN $(CKAN_VERSION): preparing the test database"
-	@export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL=$(SOLR_URL)/ckan_test \
-	        CKAN_DATASTORE_WRITE_URL=$(PG_URL)/datastore_test$(HG_DATASTORE_SUFFIX) \
-	        CKAN_DATASTORE_READ_URL=$(PG_READ_URL)/datastore_test$(HG_DATASTORE_SUFFIX) \
-	        CKAN_REDIS_URL=$(REDIS_URL)/1; \
+	@export $(TEST_ENV) CKAN_SOLR_URL=$(SOLR_URL)/ckan_test; \
 	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
 	  $(BIN)/ckan -c test.ini db init >/dev/null; \
 	  echo "== CKAN $(CKAN_VERSION): running the test suite"; \
@@ -114,8 +118,8 @@ test-solrcloud: services
 	  trap 'rc=$$?; dev/solrcloud down; echo "== test-solrcloud: $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc' EXIT; \
 	  echo "== CKAN $(CKAN_VERSION): starting the SolrCloud (2 nodes, 1 shard, 2 replicas)"; \
 	  dev/solrcloud up; \
-	  export CKAN_SQLALCHEMY_URL=$(PG_URL)/ckan_test CKAN_SOLR_URL="$$(dev/solrcloud url)" \
-	         CKAN_REDIS_URL=$(REDIS_URL)/1 HG_SOLRCLOUD=$(ROOT)/dev/solrcloud; \
+	  export $(TEST_ENV) CKAN_SOLR_URL="$$(dev/solrcloud url)" \
+	         HG_SOLRCLOUD=$(ROOT)/dev/solrcloud; \
 	  $(BIN)/ckan -c test.ini db clean --yes >/dev/null; \
 	  $(BIN)/ckan -c test.ini db init >/dev/null; \
 	  echo "== CKAN $(CKAN_VERSION): search and feed tests on $$CKAN_SOLR_URL"; \

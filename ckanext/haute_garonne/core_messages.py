@@ -412,6 +412,8 @@ MESSAGES = (
     ),
     N_("There is no description for this dataset"),
     N_("Actions"),
+    # CKAN's French catalogue leaves the facet's title in English.
+    N_("Licenses"),
 )
 
 PLURALS = (

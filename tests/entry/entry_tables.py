@@ -70,6 +70,56 @@ def make_table(
     return call_action("resource_show", id=resource["id"])
 
 
+# A grant to an association (known by its RNA), as a publisher types it in
+# an online table's row form.
+TYPED_ROW: dict[str, Any] = {
+    "nomAttribuant": "Roques",
+    "idAttribuant": "21310458100011",
+    "dateConvention": "2024-04-11",
+    "nomBeneficiaire": "Rugby club de Roques",
+    "rnaBeneficiaire": "W313001234",
+    "objet": "Fonctionnement de l'association",
+    "montant": "1500.5",
+    "nature": "aide en numéraire",
+    "conditionsVersement": "Unique",
+    "datesPeriodeVersement": "2024-05-01/2024-12-31",
+    "notificationUE": False,
+    "pourcentageSubvention": "0.5",
+}
+
+
+def typed_row(**changes: Any) -> dict[str, Any]:
+    """``TYPED_ROW`` with these cells changed."""
+    return {**TYPED_ROW, **changes}
+
+
+def publisher_dataset(collectivite: dict[str, Any], editor: dict[str, Any]) -> Any:
+    """A subventions dataset of ``collectivite``, made by ``editor``."""
+    return call_action(
+        "package_create",
+        {"user": editor["name"]},
+        type="subventions",
+        name="subventions-roques",
+        title="Subventions de Roques",
+        notes="Subventions aux associations.",
+        owner_org=collectivite["id"],
+        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    )
+
+
+def publisher_table(dataset: dict[str, Any], editor: dict[str, Any]) -> Any:
+    """An online table of ``dataset`` made by ``editor`` as the resource
+    form makes it ("Saisir en ligne"): the standard's columns come from the
+    portal, not from the test."""
+    return call_action(
+        "resource_create",
+        {"user": editor["name"]},
+        package_id=dataset["id"],
+        name="Subventions 2024",
+        url_type="tabledesigner",
+    )
+
+
 def add_rows(resource_id: str, rows: list[dict[str, Any]]) -> None:
     call_action(
         "datastore_upsert", resource_id=resource_id, method="insert", records=rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from stdnum import luhn
+from entry_tables import TYPED_ROW, publisher_dataset, publisher_table, typed_row
 
 from ckan import model
 from ckan.plugins import toolkit as tk
@@ -20,36 +20,17 @@ from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.validation import validate
 
 SUBVENTIONS = registry.get_standard("subventions").latest  # type: ignore[union-attr]
-ROQUES_SIRET = "2131045810001" + luhn.calc_check_digit("2131045810001")
+ROQUES_SIRET = TYPED_ROW["idAttribuant"]
 BENEFICIARY = "44137080600016"  # a valid SIRET
 BAD_SIRET = ROQUES_SIRET[:-1] + str((int(ROQUES_SIRET[-1]) + 1) % 10)
 
 pytestmark = pytest.mark.usefixtures("clean_datastore")
 
 
-def _row(**changes: Any) -> dict[str, Any]:
-    row = {
-        "nomAttribuant": "Roques",
-        "idAttribuant": ROQUES_SIRET,
-        "dateConvention": "2024-04-11",
-        "nomBeneficiaire": "Rugby club de Roques",
-        "rnaBeneficiaire": "W313001234",
-        "objet": "Fonctionnement de l'association",
-        "montant": "1500.5",
-        "nature": "aide en numéraire",
-        "conditionsVersement": "Unique",
-        "datesPeriodeVersement": "2024-05-01/2024-12-31",
-        "notificationUE": False,
-        "pourcentageSubvention": "0.5",
-    }
-    row.update(changes)
-    return row
-
-
 def _file_message(column: str, value: str) -> str:
     """The message our file validation gives for this value in a file."""
     names = [f["id"] for f in fields.table_designer_fields(SUBVENTIONS)]
-    row = _row(**{column: value}, notificationUE="non")
+    row = typed_row(**{column: value}, notificationUE="non")
     body = (
         ",".join(names)
         + "\r\n"
@@ -62,23 +43,7 @@ def _file_message(column: str, value: str) -> str:
 
 @pytest.fixture
 def table(roques: dict[str, Any], editor: dict[str, Any]) -> dict[str, Any]:
-    dataset = call_action(
-        "package_create",
-        {"user": editor["name"]},
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
-    )
-    return call_action(
-        "resource_create",
-        {"user": editor["name"]},
-        package_id=dataset["id"],
-        name="Subventions 2024",
-        url_type="tabledesigner",
-    )
+    return publisher_table(publisher_dataset(roques, editor), editor)
 
 
 def _upsert(user: str | None, resource_id: str, *records: dict[str, Any]) -> Any:
@@ -108,7 +73,7 @@ def test_the_table_has_the_standards_columns(table: dict[str, Any]) -> None:
 
 
 def test_a_valid_row_is_stored(table: dict[str, Any], editor: dict[str, Any]) -> None:
-    _upsert(editor["name"], table["id"], _row())
+    _upsert(editor["name"], table["id"], typed_row())
     found = call_action("datastore_search", resource_id=table["id"])
     assert [r["nomBeneficiaire"] for r in found["records"]] == ["Rugby club de Roques"]
 
@@ -117,7 +82,9 @@ def test_a_bad_siret_is_refused_with_the_file_message(
     table: dict[str, Any], editor: dict[str, Any]
 ) -> None:
     with pytest.raises(tk.ValidationError) as refused:
-        _upsert(editor["name"], table["id"], _row(), _row(idAttribuant=BAD_SIRET))
+        _upsert(
+            editor["name"], table["id"], typed_row(), typed_row(idAttribuant=BAD_SIRET)
+        )
     text = refused.value.error_dict["records"][0]
     assert text.startswith("TAB-DELIMITED\tidAttribuant\t")
     assert _file_message("idAttribuant", BAD_SIRET) in text
@@ -140,7 +107,7 @@ def test_bad_values_get_the_file_message(
     table: dict[str, Any], editor: dict[str, Any], column: str, value: str
 ) -> None:
     with pytest.raises(tk.ValidationError) as refused:
-        _upsert(editor["name"], table["id"], _row(**{column: value}))
+        _upsert(editor["name"], table["id"], typed_row(**{column: value}))
     assert _file_message(column, value) in refused.value.error_dict["records"][0]
 
 
@@ -148,7 +115,7 @@ def test_the_row_form_shows_the_french_message(
     app: Any, table: dict[str, Any], editor: dict[str, Any]
 ) -> None:
     names = [f["id"] for f in fields.table_designer_fields(SUBVENTIONS)]
-    row = _row(idAttribuant=BAD_SIRET, notificationUE="false")
+    row = typed_row(idAttribuant=BAD_SIRET, notificationUE="false")
     form = {f"col__{i}__value": str(row.get(n, "")) for i, n in enumerate(names, 1)}
     response = app.post(
         tk.url_for(
@@ -187,10 +154,10 @@ def people(roques: dict[str, Any], make_collectivite: Any) -> dict[str, str | No
 def test_only_the_collectivites_editors_change_rows(
     table: dict[str, Any], editor: dict[str, Any], people: dict[str, str | None]
 ) -> None:
-    _upsert(editor["name"], table["id"], _row())
+    _upsert(editor["name"], table["id"], typed_row())
     for who, name in people.items():
         with pytest.raises(tk.NotAuthorized):
-            _upsert(name, table["id"], _row(nomBeneficiaire=who))
+            _upsert(name, table["id"], typed_row(nomBeneficiaire=who))
         with pytest.raises(tk.NotAuthorized):
             call_action(
                 "datastore_records_delete",
@@ -207,7 +174,9 @@ def test_only_the_collectivites_editors_change_rows(
                 force=True,
             )
     sysadmin = factories.Sysadmin()
-    _upsert(sysadmin["name"], table["id"], _row(nomBeneficiaire="Par l'administrateur"))
+    _upsert(
+        sysadmin["name"], table["id"], typed_row(nomBeneficiaire="Par l'administrateur")
+    )
     found = call_action("datastore_search", resource_id=table["id"])
     assert sorted(r["nomBeneficiaire"] for r in found["records"]) == [
         "Par l'administrateur",
@@ -218,7 +187,7 @@ def test_only_the_collectivites_editors_change_rows(
 def test_a_private_table_is_read_only_inside_the_collectivite(
     table: dict[str, Any], editor: dict[str, Any], people: dict[str, str | None]
 ) -> None:
-    _upsert(editor["name"], table["id"], _row())
+    _upsert(editor["name"], table["id"], typed_row())
     call_action(
         "package_patch", {"user": editor["name"]}, id=table["package_id"], private=True
     )
@@ -250,7 +219,7 @@ def test_an_empty_optional_cell_passes_the_pattern(
     _upsert(
         editor["name"],
         table["id"],
-        _row(rnaBeneficiaire="", idBeneficiaire=BENEFICIARY),
+        typed_row(rnaBeneficiaire="", idBeneficiaire=BENEFICIARY),
     )
     assert call_action("datastore_search", resource_id=table["id"])["total"] == 1
 
@@ -268,7 +237,7 @@ def test_the_trigger_refuses_a_bad_siret_written_past_the_check(
             {
                 "resource_id": table["id"],
                 "method": "insert",
-                "records": [_row(idAttribuant=BAD_SIRET)],
+                "records": [typed_row(idAttribuant=BAD_SIRET)],
             },
         )
     assert "Invalid SIRET" in str(refused.value.error_dict)
@@ -283,7 +252,7 @@ def test_a_new_row_starts_with_the_collectivites_identity(
     page = app.get(url, headers=editor["headers"]).get_data(as_text=True)
     assert 'value="Roques"' in page  # nomAttribuant
     assert f'value="{ROQUES_SIRET}"' not in page
-    _upsert(editor["name"], table["id"], _row())
+    _upsert(editor["name"], table["id"], typed_row())
     page = app.get(url, headers=editor["headers"]).get_data(as_text=True)
     assert f'value="{ROQUES_SIRET}"' in page  # idAttribuant, as in the last row
     # Drop-downs for enumerations, French labels.
@@ -311,7 +280,7 @@ def test_rows_given_to_datastore_create_are_checked_too(
             {"user": editor["name"], "ignore_auth": False},
             resource_id=table["id"],
             force=True,
-            records=[_row(idAttribuant=BAD_SIRET)],
+            records=[typed_row(idAttribuant=BAD_SIRET)],
         )
     assert _file_message("idAttribuant", BAD_SIRET) in str(refused.value.error_dict)
     assert call_action("datastore_search", resource_id=table["id"])["total"] == 0

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import pytest
+from entry_tables import publisher_dataset, publisher_table, typed_row
 from markupsafe import escape
 
 from ckan.plugins import toolkit as tk
@@ -81,7 +82,7 @@ def _report_messages(standard: str, row: dict[str, str]) -> set[str]:
 
 
 @pytest.mark.parametrize("standard", sorted(BROKEN))
-def test_every_rule_across_columns_is_checked_on_the_row(standard: str) -> None:
+def test_every_rule_across_columns_is_checked_on_thetyped_row(standard: str) -> None:
     version = _table_version(standard)
     expected = _report_messages(standard, BROKEN[standard])
     assert expected, "the row should break a rule across columns"
@@ -93,26 +94,7 @@ def test_every_rule_across_columns_is_checked_on_the_row(standard: str) -> None:
 # Through CKAN: the API and the row forms --------------------------------------
 
 
-def _row(**changes: Any) -> dict[str, Any]:
-    row = {
-        "nomAttribuant": "Roques",
-        "idAttribuant": "21310458100011",
-        "dateConvention": "2024-04-11",
-        "nomBeneficiaire": "Rugby club de Roques",
-        "rnaBeneficiaire": "W313001234",
-        "objet": "Fonctionnement de l'association",
-        "montant": "1500.5",
-        "nature": "aide en numéraire",
-        "conditionsVersement": "Unique",
-        "datesPeriodeVersement": "2024-05-01/2024-12-31",
-        "notificationUE": False,
-        "pourcentageSubvention": "0.5",
-    }
-    row.update(changes)
-    return row
-
-
-NEITHER = _row(rnaBeneficiaire="", idBeneficiaire="")
+NEITHER = typed_row(rnaBeneficiaire="", idBeneficiaire="")
 
 
 def _one_of_message() -> str:
@@ -126,23 +108,7 @@ def _one_of_message() -> str:
 
 @pytest.fixture
 def table(roques: dict[str, Any], editor: dict[str, Any]) -> dict[str, Any]:
-    dataset = call_action(
-        "package_create",
-        {"user": editor["name"]},
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
-    )
-    return call_action(
-        "resource_create",
-        {"user": editor["name"]},
-        package_id=dataset["id"],
-        name="Subventions 2024",
-        url_type="tabledesigner",
-    )
+    return publisher_table(publisher_dataset(roques, editor), editor)
 
 
 def _upsert(user: str, resource_id: str, method: str, *records: Any) -> Any:
@@ -164,7 +130,7 @@ def test_a_row_without_siret_nor_rna_is_refused_on_insert(
     table: dict[str, Any], editor: dict[str, Any]
 ) -> None:
     with pytest.raises(tk.ValidationError) as refused:
-        _upsert(editor["name"], table["id"], "insert", _row(), NEITHER)
+        _upsert(editor["name"], table["id"], "insert", typed_row(), NEITHER)
     text = refused.value.error_dict["records"][0]
     assert text.startswith("TAB-DELIMITED\tidBeneficiaire\t")
     assert _one_of_message() in text
@@ -177,7 +143,7 @@ def test_a_row_without_siret_nor_rna_is_refused_on_insert(
 def test_an_update_that_empties_the_last_identifier_is_refused(
     table: dict[str, Any], editor: dict[str, Any]
 ) -> None:
-    _upsert(editor["name"], table["id"], "insert", _row())
+    _upsert(editor["name"], table["id"], "insert", typed_row())
     (stored,) = _stored(table["id"])
     with pytest.raises(tk.ValidationError) as refused:
         # A partial update: the stored row is completed before the check.
@@ -222,7 +188,7 @@ def test_the_row_forms_show_the_report_message(
     assert str(escape(message)) in added.get_data(as_text=True)
     assert _stored(table["id"]) == []
 
-    _upsert(editor["name"], table["id"], "insert", _row())
+    _upsert(editor["name"], table["id"], "insert", typed_row())
     (stored,) = _stored(table["id"])
     edited = app.post(
         tk.url_for("tabledesigner.edit_row", _id=stored["_id"], **ids),

@@ -10,6 +10,7 @@ import html
 from typing import Any
 
 import pytest
+from entry_tables import TYPED_ROW, publisher_dataset, publisher_table
 
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
@@ -21,48 +22,18 @@ SUBVENTIONS = registry.get_standard("subventions").latest  # type: ignore[union-
 
 pytestmark = pytest.mark.usefixtures("clean_datastore")
 
-ROW = {
-    "nomAttribuant": "Roques",
-    "idAttribuant": "21310458100011",
-    "dateConvention": "2024-04-11",
-    "nomBeneficiaire": "Rugby club de Roques",
-    "rnaBeneficiaire": "W313001234",
-    "objet": "Fonctionnement de l'association",
-    "montant": "1500.5",
-    "nature": "aide en numéraire",
-    "conditionsVersement": "Unique",
-    "datesPeriodeVersement": "2024-05-01/2024-12-31",
-    "notificationUE": False,
-    "pourcentageSubvention": "0.5",
-}
-
 # An uploaded file: the standard's header row.
 HEADER = (",".join(f["id"] for f in fields.table_designer_fields(SUBVENTIONS))).encode()
 
 
 @pytest.fixture
 def dataset(roques: dict[str, Any], editor: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "package_create",
-        {"user": editor["name"]},
-        type="subventions",
-        name="subventions-roques",
-        title="Subventions de Roques",
-        notes="Subventions aux associations.",
-        owner_org=roques["id"],
-        frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
-    )
+    return publisher_dataset(roques, editor)
 
 
 @pytest.fixture
 def table(dataset: dict[str, Any], editor: dict[str, Any]) -> dict[str, Any]:
-    return call_action(
-        "resource_create",
-        {"user": editor["name"]},
-        package_id=dataset["id"],
-        name="Subventions 2024",
-        url_type="tabledesigner",
-    )
+    return publisher_table(dataset, editor)
 
 
 def _get(app: Any, editor: dict[str, Any], url: str) -> str:
@@ -79,7 +50,7 @@ def _add(table: dict[str, Any], editor: dict[str, Any]) -> int:
         {"user": editor["name"], "ignore_auth": False},
         resource_id=table["id"],
         method="insert",
-        records=[ROW],
+        records=[TYPED_ROW],
     )
     found = call_action("datastore_search", resource_id=table["id"])["records"]
     return found[-1]["_id"]
@@ -184,7 +155,7 @@ def test_a_file_turned_into_an_online_table_gets_the_standards_columns(
             dict(context),
             resource_id=link["id"],
             method="insert",
-            records=[{**ROW, "rnaBeneficiaire": ""}],
+            records=[{**TYPED_ROW, "rnaBeneficiaire": ""}],
         )
 
 

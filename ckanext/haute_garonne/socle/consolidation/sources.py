@@ -89,25 +89,21 @@ def _readable(
         .filter(model.Package.id.in_(package_ids))
         .filter(model.Package.private.is_(True))
     }
+
+    def of(ids: Iterable[str]) -> set[tuple[str, str]]:
+        if resource_ids:
+            return versions_of(resource_ids=resource_ids)
+        return versions_of(package_ids=ids)
+
     public = [i for i in package_ids if i not in private]
-    found = set()
-    if public:
-        found = (
-            versions_of(resource_ids=resource_ids)
-            if resource_ids
-            else versions_of(package_ids=public)
-        )
+    found = of(public) if public else set()
     if private:
         merged = portal.merged_dataset_ids()
-        mine = (
-            versions_of(resource_ids=resource_ids)
-            if resource_ids
-            else versions_of(package_ids=private)
-        )
-        for version in mine:
-            listed = merged.get(version)
-            if listed is None or listed & private:
-                found.add(version)
+        found |= {
+            version
+            for version in of(private)
+            if (listed := merged.get(version)) is None or listed & private
+        }
     return found
 
 

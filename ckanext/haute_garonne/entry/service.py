@@ -68,7 +68,7 @@ def is_empty(resource_id: str) -> bool:
     return not found.get("total")
 
 
-def check_conversion(context: Context, data_dict: dict[str, Any]) -> bool:
+def check_conversion(data_dict: dict[str, Any]) -> bool:
     """Before ``resource_update``: whether it turns an existing resource (a
     file, a link) into an online table. Refused, in French, when the
     DataStore already holds a table for it (loaded from its file): its

@@ -37,7 +37,7 @@ def resource_update(next_action: Any, context: Context, data_dict: DataDict) -> 
     already holds the file's own table)."""
     if data_dict.get("url_type") == service.URL_TYPE:
         tk.check_access("resource_update", context, data_dict)
-    converted = service.check_conversion(context, data_dict)
+    converted = service.check_conversion(data_dict)
     result = next_action(context, data_dict)
     if converted and result.get("url_type") == service.URL_TYPE:
         service.set_up_table(context, result)

@@ -26,7 +26,6 @@ from ckanext.haute_garonne.collectivites import lookup
 from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
 from ckanext.haute_garonne.socle import jobs, overview_cache, reminders
 from ckanext.haute_garonne.socle.consolidation import portal, sources
-from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.types import RecordedReport
 from ckanext.haute_garonne.uploads.signals import report_recorded
 
@@ -86,12 +85,11 @@ def rebuild(
     try:
         if not portal.wants_rebuild(resource):
             return
-        # This version, and any other the file was valid for before.
-        versions = sources.versions_of(resource_ids=[record.resource_id])
-        found = registry.get_standard(record.standard)
-        if found is not None and found.kind == "table":
-            versions.add((record.standard, record.version))
-        _queue(versions)
+        _queue(
+            sources.versions_after_report(
+                record.package_id, record.resource_id, record.standard, record.version
+            )
+        )
     except Exception:
         log.exception("Consolidation not queued for %s", record.resource_id)
 

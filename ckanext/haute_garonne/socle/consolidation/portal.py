@@ -144,15 +144,10 @@ def require_department() -> dict[str, Any]:
 
 def wants_rebuild(resource: dict[str, Any]) -> bool:
     """Whether a change of this file's validation calls for a new
-    consolidation: not for the consolidated files themselves, nor for a file
-    of a private dataset, which is never merged (its dataset turning public
-    queues a rebuild of its own, see ``sources``)."""
+    consolidation: not for the consolidated files themselves (which versions,
+    if any: ``sources.versions_after_report``)."""
     dataset = model.Package.get(resource.get("package_id") or "")
-    return (
-        dataset is not None
-        and not dataset.private
-        and dataset.name not in _consolidated_names()
-    )
+    return dataset is not None and dataset.name not in _consolidated_names()
 
 
 def merged_dataset_ids() -> dict[tuple[str, str], set[str] | None]:
@@ -388,6 +383,15 @@ def fingerprint(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _uploads_by_name(dataset: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The dataset's uploaded files, by file name."""
+    return {
+        r.get("url", "").rsplit("/", 1)[-1]: r
+        for r in dataset.get("resources", [])
+        if r.get("url_type") == "upload"
+    }
+
+
 def _filenames(version: SchemaVersion) -> tuple[str, str]:
     """The consolidated file's name and the provenance file's (``merge``)."""
     base = f"{version.standard}-{version.version}"
@@ -405,11 +409,7 @@ def _published_with(owner: dict[str, Any], version: SchemaVersion, key: str) -> 
         return False
     if dataset.get("owner_org") != owner["id"] or dataset.get("state") != "active":
         return False
-    found = {
-        r.get("url", "").rsplit("/", 1)[-1]: r
-        for r in dataset.get("resources", [])
-        if r.get("url_type") == "upload"
-    }
+    found = _uploads_by_name(dataset)
     return all(
         name in found and found[name].get(FINGERPRINT) == key and SOURCES in found[name]
         for name in _filenames(version)
@@ -506,15 +506,7 @@ def _upload(
     extra: dict[str, Any],
 ) -> None:
     filename = path.name
-    current = next(
-        (
-            r
-            for r in dataset.get("resources", [])
-            if r.get("url_type") == "upload"
-            and r.get("url", "").rsplit("/", 1)[-1] == filename
-        ),
-        None,
-    )
+    current = _uploads_by_name(dataset).get(filename)
     with path.open("rb") as stream:
         data = {
             "package_id": dataset["id"],

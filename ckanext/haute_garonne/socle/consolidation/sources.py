@@ -19,7 +19,7 @@ from ckanext.haute_garonne.model import VALID, ResourceValidation
 from ckanext.haute_garonne.socle.consolidation import portal
 from ckanext.haute_garonne.standards import registry
 
-__all__ = ["ACTIONS", "versions_after", "versions_of"]
+__all__ = ["ACTIONS", "versions_after", "versions_after_report", "versions_of"]
 
 # CKAN actions after which a source dataset may have left (or joined) the
 # consolidated files. package_update also runs inside package_patch,
@@ -104,6 +104,21 @@ def _readable(
             for version in of(private)
             if (listed := merged.get(version)) is None or listed & private
         }
+    return found
+
+
+def versions_after_report(
+    package_id: str, resource_id: str, standard: str, version: str
+) -> set[tuple[str, str]]:
+    """The standard versions to consolidate again after a file's verdict for
+    ``standard`` ``version``: any it was valid for before, and this one for
+    a tabular standard of a public dataset; none for a change the public
+    cannot read (``_readable``)."""
+    found = _readable([package_id], [resource_id])
+    dataset = model.Package.get(package_id)
+    known = registry.get_standard(standard)
+    if dataset is not None and not dataset.private and known and known.kind == "table":
+        found.add((standard, version))
     return found
 
 

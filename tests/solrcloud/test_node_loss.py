@@ -94,3 +94,29 @@ def test_search_and_feeds_survive_the_loss_of_a_node(
     assert sorted(d["name"] for d in alone["docs"]) == sorted(
         [before["name"], during["name"]]
     )
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_both_replicas_hold_what_was_just_indexed_and_can_compare_themselves(
+    make_dataset: Callable[..., dict[str, Any]],
+) -> None:
+    """What a replica needs to catch up with its leader without copying the
+    whole index (PeerSync): a fingerprint of its versions, which Solr cannot
+    compute when ``_version_`` is CKAN's string field. Without it the replica
+    stays in recovery and answers searches with an old index."""
+    names = sorted(make_dataset(title=f"Registre {n}")["name"] for n in range(3))
+    for node in ("1", "2"):
+        url = cloud("node-url", node)
+        alone = requests.get(
+            url + "/select",
+            params={"q": "*:*", "fl": "name", "distrib": "false", "wt": "json"},
+            timeout=30,
+        ).json()["response"]
+        assert sorted(d["name"] for d in alone["docs"]) == names, node
+        fingerprint = requests.get(
+            url + "/get",
+            params={"getFingerprint": str(2**63 - 1), "distrib": "false", "wt": "json"},
+            timeout=30,
+        )
+        assert fingerprint.status_code == 200, fingerprint.text[:300]
+        assert fingerprint.json()["fingerprint"]["numDocs"] >= len(names), node

@@ -12,9 +12,9 @@ from ckanext.haute_garonne.model import INVALID, PENDING, VALID
 from ckanext.haute_garonne.socle.consolidation.portal import dataset_name
 from ckanext.haute_garonne.standards import registry
 from ckanext.haute_garonne.standards.registry import N_
-from ckanext.haute_garonne.uploads import store, visibility
+from ckanext.haute_garonne.uploads import index_state, visibility
 
-FACET = "validation_status"
+FACET = index_state.STATUS_FIELD
 TYPE_FACET = "dataset_type"
 # Dataset-level statuses, from its files' latest validations.
 STATUS_LABELS = {
@@ -45,10 +45,7 @@ class ValidationIndexMixin(p.SingletonPlugin):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        status, date = store.dataset_status(pkg_dict["id"])
-        if status and date:
-            pkg_dict[FACET] = status
-            pkg_dict["validation_date"] = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        pkg_dict.update(index_state.fields(pkg_dict["id"]))
         # The index holds what the public sees: no hidden file.
         return visibility.index_view(pkg_dict)
 

@@ -27,6 +27,7 @@ from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
 from ckanext.haute_garonne.socle import jobs, overview_cache, reminders
 from ckanext.haute_garonne.socle.consolidation import portal, sources
 from ckanext.haute_garonne.types import RecordedReport
+from ckanext.haute_garonne.uploads import index_state
 from ckanext.haute_garonne.uploads.signals import report_recorded
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,13 @@ def get_subscriptions() -> SignalMapping:
 
 
 def reindex(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:
-    """The dataset's "Conformité" facet follows its files' statuses. While
-    Solr is down the dataset is noted and indexed once it is back."""
+    """The dataset's "Conformité" facet follows its files' statuses, and its
+    index entry leaves out its hidden files: the dataset is indexed again
+    unless its entry already says the same. While Solr is down the dataset
+    is noted and indexed once it is back."""
     try:
+        if index_state.up_to_date(record.package_id):
+            return
         search.rebuild(record.package_id)
     except outage.SEARCH_FAILURES as e:
         if not outage.unavailable(e):

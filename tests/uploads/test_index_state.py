@@ -46,9 +46,9 @@ def _entry(dataset: dict[str, Any], fq: str = "") -> dict[str, Any] | None:
 
 def _public_matches(app: Any, words: str) -> int:
     """How many datasets an anonymous search for these words finds."""
-    return app.get(
-        "/api/3/action/package_search", query_string={"q": words}
-    ).json["result"]["count"]
+    return app.get("/api/3/action/package_search", query_string={"q": words}).json[
+        "result"
+    ]["count"]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")

@@ -40,7 +40,7 @@ from ckanext.haute_garonne import background
 from ckanext.haute_garonne.model import _now
 from ckanext.haute_garonne.standards.registry import load_descriptor
 from ckanext.haute_garonne.types import SchemaVersion
-from ckanext.haute_garonne.uploads import files, store
+from ckanext.haute_garonne.uploads import files, index_state, store
 from ckanext.haute_garonne.uploads.runner import run, standard_of
 
 log = logging.getLogger(__name__)
@@ -255,6 +255,9 @@ def publish_resource(resource_id: str) -> str | None:
                 max_size=max(uploader.get_max_resource_size(), MAX_MB),
             )
     _point_at_file(resource, dataset, filename, size)
+    # The dataset's index entry (CKAN's cache of it) still holds the
+    # resource before the change of rows (its date) and before this file.
+    index_state.index(dataset["id"], force=True)
     resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
     store.save(resource, sha256, version, report, store.stored_status(report))
     return str(report["status"])

@@ -18,10 +18,9 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib import search
 from ckan.types import SignalMapping
 
-from ckanext.haute_garonne import config, outage
+from ckanext.haute_garonne import config
 from ckanext.haute_garonne.collectivites import lookup
 from ckanext.haute_garonne.model import FAILED_STATUSES, FINAL_STATUSES
 from ckanext.haute_garonne.socle import jobs, overview_cache, reminders
@@ -57,14 +56,7 @@ def reindex(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:
     index entry leaves out its hidden files: the dataset is indexed again
     unless its entry already says the same. While Solr is down the dataset
     is noted and indexed once it is back."""
-    try:
-        if index_state.up_to_date(record.package_id):
-            return
-        search.rebuild(record.package_id)
-    except outage.SEARCH_FAILURES as e:
-        if not outage.unavailable(e):
-            raise
-        outage.mark_stale(record.package_id)
+    index_state.index(record.package_id)
 
 
 def remind(sender: str, *, record: RecordedReport, **kwargs: Any) -> None:

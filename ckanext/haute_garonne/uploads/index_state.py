@@ -9,6 +9,11 @@ indexing: the second file checked in a dataset that already shows
 "Validation in progress", the verdict of a file that leaves its dataset as it
 was. Indexing a dataset costs CKAN a full read of the dataset and Solr a
 commit; asking costs one search that returns no document.
+
+The entry is also CKAN's cache of the dataset (``package_show`` reads it
+back while the dataset's ``metadata_modified`` matches), so whoever changes
+a dataset's rows in the database without an action (``entry.publish``: a
+table's file, its date) indexes it again with ``force``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import logging
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
 
+from ckanext.haute_garonne import outage
 from ckanext.haute_garonne.uploads import store, visibility
 
 log = logging.getLogger(__name__)
@@ -62,3 +68,20 @@ def up_to_date(package_id: str) -> bool:
         log.debug("Could not ask the index about %s", package_id, exc_info=True)
         return False
     return bool(found.hits)
+
+
+def index(package_id: str, force: bool = False) -> bool:
+    """Index a dataset again, unless its entry already holds what its
+    validations give (``force``: always). While Solr is down the dataset is
+    noted and indexed once it is back (``outage``). True if it was indexed
+    now."""
+    try:
+        if not force and up_to_date(package_id):
+            return False
+        search.rebuild(package_id)
+    except outage.SEARCH_FAILURES as e:
+        if not outage.unavailable(e):
+            raise
+        outage.mark_stale(package_id)
+        return False
+    return True

@@ -15,6 +15,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.haute_garonne import config, logic
+from ckanext.haute_garonne.implementations.fork_observer import ForkObserverMixin
 from ckanext.haute_garonne.implementations.package_controller import (
     ValidationIndexMixin,
 )
@@ -37,6 +38,7 @@ class HauteGaronnePlugin(
     ValidationIndexMixin,
     SignalsMixin,
     TableDesignerMixin,
+    ForkObserverMixin,
     p.SingletonPlugin,
     DefaultTranslation,
 ):

@@ -17,6 +17,7 @@ stays within that memory.
 from __future__ import annotations
 
 import io
+import json
 import resource
 import subprocess
 import sys
@@ -622,6 +623,63 @@ def test_the_sandbox_stops_a_child_past_its_time() -> None:
         "Le fichier est trop long à analyser (plus de 2 secondes)"
     )
     assert outcome.seconds < 4
+
+
+# An RQ worker (a process that has checked nothing yet) prepared as CKAN's
+# IForkObserver does before each job, then the process of one job, which
+# checks a valid file and a file past its memory, and lists its children.
+WORKER = """
+import json, os, sys
+from pathlib import Path
+from ckanext.haute_garonne.validation import sandbox
+
+data, bomb = (Path(name).read_bytes() for name in sys.argv[1:3])
+sandbox.prepare_forking_parent()
+job = os.fork()
+if job == 0:
+    try:
+        report = sandbox.validate(data, "subventions").to_dict()
+        limit = sandbox.run(bomb, "decp", memory=int(sys.argv[3]), seconds=60).limit
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat[stat.rindex(")") + 2 :].split()[1]) == os.getpid():
+                    children.append(int(entry.name))
+        print(json.dumps([report, limit, children]), flush=True)
+    finally:
+        os._exit(0)
+os.waitpid(job, 0)
+"""
+
+
+def test_a_job_of_a_prepared_worker_forks_its_checks(tmp_path: Path) -> None:
+    """A job's checks are forks of the job itself: the same reports and
+    limits as through a fork server, and no fork server left behind."""
+    data = ods(
+        HEADER_ODS + ods_row(ROW) + ods_row(dict(SUBVENTIONS, montant="x").values())
+    )
+    (tmp_path / "s.ods").write_bytes(data)
+    (tmp_path / "bomb.json").write_bytes(
+        b'{"marches": [' + b"{}," * 1_500_000 + b"{}]}"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", WORKER, "s.ods", "bomb.json", str(LOW_MEMORY)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    report, limit, children = json.loads(child.stdout)
+    assert report == json.loads(json.dumps(validate(data, "subventions").to_dict()))
+    assert report["status"] == "invalid"
+    assert limit == sandbox.MEMORY_LIMIT
+    assert children == []
 
 
 # The command line ---------------------------------------------------------------------

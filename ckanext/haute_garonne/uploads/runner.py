@@ -11,7 +11,7 @@ from ckanext.haute_garonne.types import SchemaVersion
 from ckanext.haute_garonne.uploads.files import Fetched
 from ckanext.haute_garonne.validation import sandbox
 
-__all__ = ["run", "run_in_request", "standard_of"]
+__all__ = ["prepare_worker", "run", "run_in_request", "standard_of"]
 
 
 def standard_of(
@@ -61,3 +61,10 @@ def run_in_request(
     if outcome.limit == sandbox.TIME_LIMIT:
         return None
     return outcome.report.to_dict()
+
+
+def prepare_worker() -> None:
+    """In a job worker, before it forks the process of a job: ready the
+    checks of its jobs (``sandbox.prepare_forking_parent``), so that a job
+    does not start a fork server of its own."""
+    sandbox.prepare_forking_parent()

@@ -19,7 +19,16 @@ the child and refuse most hostile files long before these two.
 Children are forked from a server process that ``multiprocessing`` starts
 once per calling process (its "forkserver" start method) and that imports the
 engine once: a call costs a fork and a few small pickles, not the start of an
-interpreter (``bench/abuse.py`` measures it).
+interpreter (``bench/abuse.py`` measures it). A background job is itself a
+process that RQ forks for that job alone: a fork server of its own would cost
+every job the start of an interpreter. Its worker therefore calls
+``prepare_forking_parent`` before each fork (CKAN's ``IForkObserver``): the
+worker fills the engine's caches once, and the job, single-threaded, forks
+its children directly (the "fork" start method) with those caches in them.
+Such a child may also reuse, on top of ``memory``, what its job's process
+has freed without returning it to the system (the limit bounds the growth of
+the address space); a job reads little before its check, and ``memory`` is
+1 GB by default.
 
 A child also runs at a lower processor priority (``NICENESS``) than its
 caller: on a busy server, a web process answering a visitor comes before the
@@ -87,6 +96,7 @@ _SERVER_ENV = "HAUTE_GARONNE_SANDBOX_MAIN"
 
 _lock = threading.Lock()
 _context: Any = None
+_forks_directly = False  # set by prepare_forking_parent, inherited by forks
 
 
 @dataclass
@@ -224,8 +234,25 @@ def _error_report(message: str, standard: str, version: str | None) -> Report:
     return report
 
 
+def prepare_forking_parent() -> None:
+    """Called by a process about to fork single-threaded children that will
+    check files (an RQ worker, before each job): fill the engine's caches
+    here, once, so that those children and theirs inherit them, and let them
+    fork their checks directly instead of starting a fork server each."""
+    global _forks_directly
+    with _lock:
+        if _forks_directly or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        _warm()
+        _forks_directly = True
+
+
 def _get_context() -> Any:
     global _context
+    if _forks_directly and threading.active_count() == 1:
+        # A job of a prepared worker: a fork of this single-threaded,
+        # warmed process costs less than any server.
+        return multiprocessing.get_context("fork")
     with _lock:
         if _context is None:
             methods = multiprocessing.get_all_start_methods()
@@ -279,6 +306,12 @@ def _prepare_server() -> None:
     del os.environ[_SERVER_ENV]  # for the server only
     if path and getattr(main, "__file__", None) is None:
         main.__file__ = path
+    _warm()
+
+
+def _warm() -> None:
+    """Fill the engine's caches (compiled schemas, the communes, the
+    catalogue of messages) by checking a header of each standard."""
     from ckanext.haute_garonne.standards.registry import load_descriptor, standards
 
     for name, standard in standards().items():

@@ -256,3 +256,34 @@ def test_the_journeys_pages_speak_french(app, portal):
     assert not found, "\n".join(
         f"{page}\n  " + "\n  ".join(items) for page, items in found.items()
     )
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+def test_a_file_page_shows_no_empty_row(app, portal):
+    """A file that follows its dataset's standard shows no empty "Standard
+    suivi par ce fichier" row; a version chosen for the file is shown."""
+    name, valid = portal["dataset"]["name"], portal["valid"]["id"]
+    path = f"/subventions/{name}/resource/{valid}"
+
+    def rows() -> dict[str, str]:
+        page = BeautifulSoup(app.get(path).get_data(as_text=True), "html.parser")
+        table = page.find("th", string=re.compile("Format")).find_parent("table")
+        return {
+            " ".join(tr.th.get_text().split()): " ".join(tr.td.get_text().split())
+            for tr in table.find_all("tr")
+            if tr.th and tr.td
+        }
+
+    shown = rows()
+    assert shown["Format"] == "CSV"
+    assert "Standard suivi par ce fichier" not in shown
+    assert "Version suivie par ce fichier" not in shown
+    version = registry.get_standard("subventions").latest.version  # type: ignore[union-attr]
+    call_action(
+        "resource_patch",
+        {"user": portal["editor"]["name"], "haute_garonne_defer_validation": True},
+        id=valid,
+        scdl_version=version,
+    )
+    assert rows()["Version suivie par ce fichier"].startswith(version)

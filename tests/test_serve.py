@@ -209,3 +209,11 @@ def test_sessions_csrf_and_flash_messages_work_across_web_processes(layout):
     assert len(set(pids.values())) == 2, pids
     missing = [CASES[step] for step in CASES if step not in seen]
     assert not missing, f"never read by another process: {missing}"
+
+
+def test_the_scripts_of_ckan_speak_french(layout):
+    """CKAN's JavaScript strings come from catalogues that `ckan run` builds
+    when it starts; the layout builds them too."""
+    answer = requests.get(f"{layout}/api/i18n/fr", timeout=30)
+    assert answer.status_code == 200
+    assert answer.json()["Add Filter"] == [None, "Ajouter un filtre"]

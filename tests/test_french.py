@@ -287,3 +287,18 @@ def test_a_file_page_shows_no_empty_row(app, portal):
         scdl_version=version,
     )
     assert rows()["Version suivie par ce fichier"].startswith(version)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+def test_error_pages_are_titled_in_french(app, editor):
+    """CKAN titles its error pages with werkzeug's English reasons."""
+    for path, headers, title in (
+        ("/dataset/nexistepas", {}, "404 Page introuvable"),
+        ("/ckan-admin/", editor["headers"], "403 Accès refusé"),
+    ):
+        response = app.get(path, headers=headers)
+        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        heading = page.select_one("#error-content h1")
+        assert heading is not None, (path, response.status_code)
+        assert " ".join(heading.get_text().split()) == title

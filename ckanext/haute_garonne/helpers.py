@@ -284,6 +284,30 @@ def haute_garonne_activity_type_label(activity_type: str) -> str:
     return tk._(label) if label else activity_type
 
 
+# The titles of CKAN's error pages (werkzeug's reasons are in English).
+_ERROR_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Login required"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Upload too large"),
+    429: N_("Too many requests"),
+    500: N_("Internal server error"),
+    503: N_("Service unavailable"),
+}
+
+
+def haute_garonne_error_title(code: Any, name: str | None = None) -> str:
+    """The title of an error page, in the visitor's language."""
+    try:
+        label = _ERROR_TITLES.get(int(code))
+    except (TypeError, ValueError):
+        label = None
+    return tk._(label) if label else (name or "")
+
+
 def haute_garonne_kind_label(kind: str | None) -> str:
     """The French name of a kind of collectivité."""
     label = KIND_LABELS.get(kind or "")

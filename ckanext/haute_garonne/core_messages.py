@@ -414,6 +414,37 @@ MESSAGES = (
     N_("Actions"),
     # CKAN's French catalogue leaves the facet's title in English.
     N_("Licenses"),
+    # Confirmations and buttons: CKAN's French writes "Etes-vous" and no
+    # space before "?".
+    N_("Add New Resource"),
+    N_("Confirm"),
+    N_("Are you sure you want to perform this action?"),
+    N_("Are you sure you want to reset the config?"),
+    N_("Are you sure you want to delete group - {name}?"),
+    N_("Are you sure you want to delete member - {name}?"),
+    N_("Are you sure you want to delete this member?"),
+    N_("Are you sure you want to delete this Group?"),
+    N_("Are you sure you want to delete organization - {name}?"),
+    N_("Are you sure you want to delete dataset - {name}?"),
+    N_("Are you sure you want to delete resource - {name}?"),
+    N_("Edit metadata"),
+    N_("Edit resource"),
+    N_("Not seeing the views you were expecting?"),
+    N_("Are you sure you want to delete this dataset?"),
+    N_("Are you sure you want to delete this resource?"),
+    N_("What's a view?"),
+    # The Table Designer's words: a table is entered online, row by row
+    # ("ligne", never CKAN's "rangée").
+    N_("Table Designer"),
+    N_("Create a custom table for your data"),
+    N_("Save this resource, then customize the table from the Data Dictionary tab"),
+    N_("Add row"),
+    N_("Edit row"),
+    N_("Delete rows"),
+    N_("Row not found"),
+    N_("Row(s) not found"),
+    N_("Invalid input"),
+    N_("Too long"),
 )
 
 PLURALS = (

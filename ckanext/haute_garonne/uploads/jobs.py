@@ -104,13 +104,18 @@ def validate_resource(resource_id: str) -> str:
         report = store.error_report(str(e), version.version)
         sha256 = f"error:{resource_id}"
     # A request for a new file while this job ran set it back to pending,
-    # for the follow-up job: leave it then.
-    _drop_placeholder(resource_id, only=RUNNING)
+    # for the follow-up job: leave it then. The placeholder goes in the
+    # report's transaction: no one reads the file as never validated between.
+    _drop_placeholder(resource_id, only=RUNNING, commit=False)
     store.save(resource, sha256, version, report, store.stored_status(report))
     return report["status"]
 
 
-def _drop_placeholder(resource_id: str, only: str | None = None) -> None:
+def _drop_placeholder(
+    resource_id: str, only: str | None = None, commit: bool = True
+) -> None:
+    """Delete a resource's pending placeholder (only in the status ``only``,
+    if given); without ``commit``, within the caller's transaction."""
     query = model.Session.query(ResourceValidation).filter(
         ResourceValidation.resource_id == resource_id,
         ResourceValidation.file_hash == _placeholder(resource_id),
@@ -118,7 +123,8 @@ def _drop_placeholder(resource_id: str, only: str | None = None) -> None:
     if only is not None:
         query = query.filter(ResourceValidation.status == only)
     query.delete(synchronize_session=False)
-    model.Session.commit()
+    if commit:
+        model.Session.commit()
     model.Session.expire_all()
 
 
@@ -184,9 +190,10 @@ def _give_up(row: ResourceValidation) -> None:
     )
     standard = registry.get_standard(row.standard)
     version = standard.version(row.version) if standard else None
-    _drop_placeholder(resource_id)
     if version is None:
+        _drop_placeholder(resource_id)
         return
+    _drop_placeholder(resource_id, commit=False)
     log.warning("Validation of resource %s failed every time: error", resource_id)
     with in_default_language():  # stored as publishers read it
         fatal = tk._(

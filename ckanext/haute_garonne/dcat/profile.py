@@ -103,6 +103,15 @@ def _schema_of(dataset_type: str) -> tuple[dict[str, Any] | None, dict[str, Any]
     return cached[1], cached[2]
 
 
+def _typed_in(graph: Any) -> set[tuple[URIRef, URIRef]]:
+    """The (node, class) pairs this profile typed in ``graph``: a graph is
+    one catalogue page or one dataset, built by one thread."""
+    typed = graph.__dict__.get("_haute_garonne_typed")
+    if typed is None:
+        typed = graph.__dict__["_haute_garonne_typed"] = set()
+    return typed
+
+
 def organization_identity(org: dict[str, Any]) -> Collectivite:
     """The collectivité of an organisation dict, read from the database when
     the dict does not carry its identity (search results do not)."""
@@ -175,8 +184,11 @@ class HauteGaronneDCATProfile(RDFProfile):
         )
         self._typed(dataset_ref, DCT.language, uris.LANGUAGE_FR, DCT.LinguisticSystem)
         labels = self._themes
-        for theme in g.objects(dataset_ref, DCAT.theme):
-            g.add((theme, RDF.type, SKOS.Concept))
+        typed = _typed_in(g)
+        for theme in list(g.objects(dataset_ref, DCAT.theme)):
+            if not isinstance(theme, URIRef) or (theme, SKOS.Concept) in typed:
+                continue
+            self._type(theme, SKOS.Concept)
             for lang, label in labels.get(str(theme), {}).items():
                 g.add((theme, SKOS.prefLabel, Literal(label, lang=lang)))
 
@@ -194,15 +206,44 @@ class HauteGaronneDCATProfile(RDFProfile):
         if own is not None and dataset_type != registry.GENERIC_DATASET_TYPE:
             self._typed(dataset_ref, DCT.conformsTo, own.url, DCT.Standard)
 
+        distributions: list[Node] = [dataset_ref]
         for resource_dict in dataset_dict.get("resources", []):
             if has_url(resource_dict):
-                self._distribution(dataset_dict, resource_dict, licence)
+                distributions.append(
+                    self._distribution(dataset_dict, resource_dict, licence)
+                )
             else:
                 self._drop_distribution(dataset_ref, resource_dict)
+        self._mend_iris(distributions)
+
+    def _mend_iris(self, nodes: list[Node]) -> None:
+        """Percent-encode what an IRI forbids in the links of a dataset and
+        of its files (a publisher's link with a space or quotes): rdflib's
+        Turtle and N3 writers refuse the whole graph otherwise."""
+        g = self.g
+        for node in nodes:
+            for predicate, obj in list(g.predicate_objects(node)):
+                if isinstance(obj, URIRef) and uris.iri_needs_mending(obj):
+                    mended = URIRef(uris.mended_iri(obj))
+                    g.remove((node, predicate, obj))
+                    g.add((node, predicate, mended))
+                    for cls in list(g.objects(obj, RDF.type)):
+                        g.remove((obj, RDF.type, cls))
+                        self._type(mended, cls)
 
     def _typed(self, subject: Node, predicate: URIRef, uri: str, cls: URIRef) -> None:
-        self.g.add((subject, predicate, URIRef(uri)))
-        self.g.add((URIRef(uri), RDF.type, cls))
+        ref = URIRef(uri)
+        self.g.add((subject, predicate, ref))
+        self._type(ref, cls)
+
+    def _type(self, ref: URIRef, cls: URIRef) -> None:
+        """Give ``ref`` its class once per graph: most linked nodes (the
+        language, a standard, a commune, a format) are shared by the
+        datasets of a page, and an rdflib add costs more than a set's."""
+        typed = _typed_in(self.g)
+        if (ref, cls) not in typed:
+            typed.add((ref, cls))
+            self.g.add((ref, RDF.type, cls))
 
     def _publisher(
         self, dataset_dict: dict[str, Any], dataset_ref: URIRef, who: Collectivite
@@ -255,8 +296,8 @@ class HauteGaronneDCATProfile(RDFProfile):
         uri, title = licence
         ref = URIRef(uri)
         g.add((subject, DCT.license, ref))
-        if (ref, RDF.type, DCT.LicenseDocument) not in g:
-            g.add((ref, RDF.type, DCT.LicenseDocument))
+        if (ref, DCT.LicenseDocument) not in _typed_in(g):
+            self._type(ref, DCT.LicenseDocument)
             g.add((ref, DCT.title, Literal(title)))
 
     def _distribution(
@@ -264,21 +305,21 @@ class HauteGaronneDCATProfile(RDFProfile):
         dataset_dict: dict[str, Any],
         resource_dict: dict[str, Any],
         licence: tuple[str, str] | None,
-    ) -> None:
+    ) -> URIRef:
         g = self.g
         distribution = URIRef(resource_uri(resource_dict))
         g.add((distribution, DCT.identifier, Literal(resource_dict["id"])))
         self._licence(distribution, licence)
 
         # The file itself (the stock profile's dcat:accessURL is its URL too).
-        url = resource_dict.get("url") or ""
+        url = uris.mended_iri(resource_dict.get("url") or "")
         fmt = (resource_dict.get("format") or "").strip()
         is_file = resource_dict.get("url_type") == "upload" or (
             fmt.upper() not in _NOT_FILES
         )
         if url.startswith(("http://", "https://")):
             # DCAT-AP's range shapes want the class of the linked resource.
-            g.add((URIRef(url), RDF.type, RDFS.Resource))
+            self._type(URIRef(url), RDFS.Resource)
             if is_file:
                 g.set((distribution, DCAT.downloadURL, URIRef(url)))
 
@@ -300,6 +341,7 @@ class HauteGaronneDCATProfile(RDFProfile):
         version = registry.schema_version_for(dataset_dict, resource_dict)
         if version is not None:
             self._typed(distribution, DCT.conformsTo, version.url, DCT.Standard)
+        return distribution
 
     def _drop_distribution(
         self, dataset_ref: URIRef, resource_dict: dict[str, Any]

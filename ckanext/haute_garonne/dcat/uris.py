@@ -109,3 +109,23 @@ def media_type_uri(mimetype: str) -> str | None:
     if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", mimetype or ""):
         return None
     return IANA_MEDIA_TYPE.format(mimetype=mimetype)
+
+
+# Characters RDF forbids in an IRI (Turtle's IRIREF): a publisher's link may
+# hold them (a space, quotes, braces), and rdflib's Turtle and N3 writers
+# then give up on the whole feed.
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in match.group().encode("utf-8"))
+
+
+def iri_needs_mending(uri: str) -> bool:
+    return _IRI_FORBIDDEN.search(uri) is not None
+
+
+def mended_iri(uri: str) -> str:
+    """``uri`` with the characters an IRI forbids percent-encoded, as a
+    browser sends such a link."""
+    return _IRI_FORBIDDEN.sub(_percent, uri)

@@ -1,0 +1,113 @@
+"""The catalogues' Turtle (written by the portal, not by rdflib): the same
+graph as the other formats, whatever publishers write in their titles and
+links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dcat_helpers import collectivite, parse, shacl_violations
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS
+
+# Titles and descriptions a hostile (or merely creative) publisher writes:
+# quotes of every kind, backslashes, line breaks, tabs, Turtle's own syntax.
+HOSTILE_TEXTS = [
+    'Budget "primitif" 2026 \\ annexe',
+    'Trois guillemets """ et une fin "',
+    "Lignes\nsur\r\nplusieurs\tcolonnes",
+    '<http://evil.example/> a dcat:Dataset ; dct:title "x" .',
+    "@prefix ev: <http://evil.example/> . _:b0 ev:p ev:o",
+    "Émoji 🚲, accents àéîõü, apostrophe \u2019 et ' simple",
+    "Fin par une barre \\",
+]
+
+
+def _body(app: Any, url: str) -> str:
+    response = app.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_hostile_titles_come_back_intact_and_every_format_carries_one_graph(
+    app, make_dataset
+):
+    roques = collectivite(name="roques", title="Roques")
+    created = []
+    for n, text in enumerate(HOSTILE_TEXTS):
+        created.append(
+            make_dataset(
+                owner_org=roques["id"],
+                name=f"jeu-{n}",
+                title=text,
+                notes=text,
+                resources=[
+                    {"url": f"https://data.roques.example/f-{n}.csv", "format": "CSV"}
+                ],
+            )
+        )
+
+    for url in ("/catalog.ttl", "/organization/roques/catalog.ttl"):
+        graph = parse(_body(app, url))
+        for dataset, text in zip(created, HOSTILE_TEXTS, strict=True):
+            ref = URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
+            assert str(graph.value(ref, DCTERMS.title)) == text, url
+        # Nothing the titles hold became a triple of its own.
+        assert not list(graph.triples((URIRef("http://evil.example/"), None, None)))
+        assert shacl_violations(graph) == [], url
+
+        # rdflib's RDF/XML and JSON-LD of the same page: the same graph.
+        for fmt, rdflib_format in (("xml", "xml"), ("jsonld", "json-ld")):
+            other = parse(_body(app, url.replace(".ttl", f".{fmt}")), rdflib_format)
+            assert isomorphic(_without_paging(graph), _without_paging(other)), fmt
+
+
+def _without_paging(graph: Graph) -> Graph:
+    """The graph less its Hydra paging, whose URIs name the format."""
+    out = Graph()
+    for s, p, o in graph:
+        if "hydra" not in str(p) and "hydra" not in str(o):
+            out.add((s, p, o))
+    return out
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_link_with_characters_turtle_forbids_does_not_break_the_feed(
+    app, make_dataset
+):
+    roques = collectivite(name="roques", title="Roques")
+    link = 'https://data.roques.example/mon fichier {2026}|"final".csv'
+    dataset = make_dataset(
+        owner_org=roques["id"],
+        name="lien-espace",
+        url='https://www.roques.example/la page "données"',
+        resources=[{"url": link, "format": "CSV"}],
+    )
+    mended = "https://data.roques.example/mon%20fichier%20%7B2026%7D%7C%22final%22.csv"
+    for path in (
+        "/catalog",
+        "/organization/roques/catalog",
+        f"/dataset/{dataset['id']}",
+    ):
+        for fmt, rdflib_format in (
+            ("ttl", "turtle"),
+            ("n3", "n3"),
+            ("xml", "xml"),
+            ("jsonld", "json-ld"),
+        ):
+            url = f"{path}.{fmt}"
+            graph = parse(_body(app, url), rdflib_format)
+            assert {str(u) for u in graph.objects(None, DCAT.accessURL)} == {mended}, (
+                url
+            )
+            assert {str(u) for u in graph.objects(None, DCAT.downloadURL)} == {
+                mended
+            }, url
+            for s, p, o in graph:
+                for term in (s, p, o):
+                    assert not (isinstance(term, URIRef) and " " in term), url
+            if fmt == "ttl":
+                assert shacl_violations(graph) == [], url

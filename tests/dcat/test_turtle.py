@@ -111,3 +111,80 @@ def test_a_link_with_characters_turtle_forbids_does_not_break_the_feed(
                     assert not (isinstance(term, URIRef) and " " in term), url
             if fmt == "ttl":
                 assert shacl_violations(graph) == [], url
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_e_mail_addresses_with_characters_an_iri_forbids_do_not_break_the_feed(
+    app, make_dataset
+):
+    # Addresses CKAN's e-mail check accepts (RFC 5322 allows these
+    # characters before the @), on the collectivité and on a contact point.
+    roques = collectivite(name="roques", title="Roques", email="open{data}@roques.fr")
+    dataset = make_dataset(
+        owner_org=roques["id"],
+        name="contact-bizarre",
+        contact=[{"name": "Mairie", "email": "m|a^i`rie@roques.fr"}],
+        resources=[{"url": "https://data.roques.example/f.csv", "format": "CSV"}],
+    )
+    for path in (
+        "/catalog",
+        "/organization/roques/catalog",
+        f"/dataset/{dataset['id']}",
+    ):
+        for fmt, rdflib_format in (
+            ("ttl", "turtle"),
+            ("n3", "n3"),
+            ("xml", "xml"),
+            ("jsonld", "json-ld"),
+        ):
+            url = f"{path}.{fmt}"
+            graph = parse(_body(app, url), rdflib_format)
+            mailto = {str(o) for o in graph.objects() if str(o).startswith("mailto:")}
+            assert "mailto:open%7Bdata%7D@roques.fr" in mailto, url
+            assert "mailto:m%7Ca%5Ei%60rie@roques.fr" in mailto, url
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_control_characters_pasted_from_a_spreadsheet_do_not_break_rdf_xml(
+    app, make_dataset
+):
+    # XML cannot carry them, even escaped: one title with a vertical tab
+    # made the RDF/XML of the whole page unreadable.
+    roques = collectivite(
+        name="roques", title="Roques", description="La commune\x0bde Roques\x01"
+    )
+    dataset = make_dataset(
+        owner_org=roques["id"],
+        name="controle",
+        title="Budget\x0b2026\x01",
+        notes="Notes\x0c\x1f fin",
+        contact=[{"name": "Mairie\x02", "email": "mairie@roques.fr"}],
+        resources=[
+            {
+                "url": "https://data.roques.example/f.csv",
+                "format": "CSV",
+                "name": "Fichier\x03",
+            }
+        ],
+    )
+    ref = URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
+    for path in (
+        "/catalog",
+        "/organization/roques/catalog",
+        f"/dataset/{dataset['id']}",
+    ):
+        graphs = {}
+        for fmt, rdflib_format in (
+            ("ttl", "turtle"),
+            ("n3", "n3"),
+            ("xml", "xml"),
+            ("jsonld", "json-ld"),
+        ):
+            url = f"{path}.{fmt}"
+            graph = graphs[fmt] = parse(_body(app, url), rdflib_format)
+            assert str(graph.value(ref, DCTERMS.title)) == "Budget 2026 ", url
+            for term in graph.objects():
+                assert not any(ord(c) < 9 or 13 < ord(c) < 32 for c in str(term)), url
+        assert isomorphic(
+            _without_paging(graphs["ttl"]), _without_paging(graphs["xml"])
+        ), path

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -101,6 +102,26 @@ def _schema_of(dataset_type: str) -> tuple[dict[str, Any] | None, dict[str, Any]
         }
         cached = _schemas[dataset_type] = (show, schema, labels)
     return cached[1], cached[2]
+
+
+# Characters XML 1.0 cannot carry, even escaped.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    return _NOT_IN_XML.sub(" ", text)
+
+
+def _mended(term: Node) -> Node | None:
+    """``term`` made writable in every format, or None when it is."""
+    if isinstance(term, URIRef):
+        if uris.iri_needs_mending(term):
+            return URIRef(uris.mended_iri(term))
+    elif isinstance(term, Literal) and _NOT_IN_XML.search(term):
+        return Literal(
+            clean_text(str(term)), lang=term.language, datatype=term.datatype
+        )
+    return None
 
 
 def _typed_in(graph: Any) -> set[tuple[URIRef, URIRef]]:
@@ -214,21 +235,37 @@ class HauteGaronneDCATProfile(RDFProfile):
                 )
             else:
                 self._drop_distribution(dataset_ref, resource_dict)
-        self._mend_iris(distributions)
+        self._mend(distributions)
 
-    def _mend_iris(self, nodes: list[Node]) -> None:
-        """Percent-encode what an IRI forbids in the links of a dataset and
-        of its files (a publisher's link with a space or quotes): rdflib's
-        Turtle and N3 writers refuse the whole graph otherwise."""
+    def _mend(self, nodes: list[Node]) -> None:
+        """Make the terms of these nodes, and of the blank nodes they link
+        to (a contact point, a checksum, a period…), writable in every
+        format:
+
+        - links: what an IRI forbids is percent-encoded (a publisher's link
+          with a space or quotes, a contact's ``mailto:`` with braces, which
+          e-mail addresses may hold); rdflib's Turtle and N3 writers refuse
+          the whole graph otherwise;
+        - text: control characters XML forbids (a vertical tab pasted from a
+          spreadsheet) become spaces; rdflib's RDF/XML writer writes them as
+          they are, and no harvester can read the page then.
+        """
         g = self.g
-        for node in nodes:
+        pending, seen = list(nodes), set(nodes)
+        while pending:
+            node = pending.pop()
             for predicate, obj in list(g.predicate_objects(node)):
-                if isinstance(obj, URIRef) and uris.iri_needs_mending(obj):
-                    mended = URIRef(uris.mended_iri(obj))
-                    g.remove((node, predicate, obj))
-                    g.add((node, predicate, mended))
-                    for cls in list(g.objects(obj, RDF.type)):
-                        g.remove((obj, RDF.type, cls))
+                if isinstance(obj, BNode) and obj not in seen:
+                    seen.add(obj)
+                    pending.append(obj)
+                mended = _mended(obj)
+                if mended is None:
+                    continue
+                g.remove((node, predicate, obj))
+                g.add((node, predicate, mended))
+                for cls in list(g.objects(obj, RDF.type)):
+                    g.remove((obj, RDF.type, cls))
+                    if isinstance(mended, URIRef):
                         self._type(mended, cls)
 
     def _typed(self, subject: Node, predicate: URIRef, uri: str, cls: URIRef) -> None:
@@ -268,7 +305,7 @@ class HauteGaronneDCATProfile(RDFProfile):
             return ref
         g.add((ref, RDF.type, FOAF.Agent))
         g.add((ref, RDF.type, FOAF.Organization))
-        g.add((ref, FOAF.name, Literal(who.title)))
+        g.add((ref, FOAF.name, Literal(clean_text(who.title))))
         if who.siren:
             g.add((ref, DCT.identifier, Literal(who.siren)))
         if who.kind and who.kind != "autre":
@@ -280,11 +317,13 @@ class HauteGaronneDCATProfile(RDFProfile):
                     Literal("Local Authority", lang="en"),
                 )
             )
-        homepage = who.website or f"{site}/organization/{who.name or who.id}"
-        g.add((ref, FOAF.homepage, URIRef(homepage)))
-        g.add((URIRef(homepage), RDF.type, FOAF.Document))
+        homepage = URIRef(
+            uris.mended_iri(who.website or f"{site}/organization/{who.name or who.id}")
+        )
+        g.add((ref, FOAF.homepage, homepage))
+        g.add((homepage, RDF.type, FOAF.Document))
         if who.email:
-            g.add((ref, FOAF.mbox, URIRef(f"mailto:{who.email}")))
+            g.add((ref, FOAF.mbox, URIRef(uris.mended_iri(f"mailto:{who.email}"))))
         return ref
 
     def _licence(self, subject: Node, licence: tuple[str, str] | None) -> None:
@@ -380,6 +419,8 @@ class HauteGaronneDCATProfile(RDFProfile):
             g.add((publisher, RDF.type, FOAF.Agent))
             g.add((publisher, FOAF.name, Literal(tk.config.get("ckan.site_title"))))
         g.add((catalog_ref, DCT.publisher, publisher))
+        # A collectivité's description, as its catalogue's.
+        self._mend([catalog_ref])
 
     # Parsing -----------------------------------------------------------------
 

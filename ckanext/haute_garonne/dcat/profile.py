@@ -108,10 +108,6 @@ def _schema_of(dataset_type: str) -> tuple[dict[str, Any] | None, dict[str, Any]
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def clean_text(text: str) -> str:
-    return _NOT_IN_XML.sub(" ", text)
-
-
 def _mended(term: Node) -> Node | None:
     """``term`` made writable in every format, or None when it is."""
     if isinstance(term, URIRef):
@@ -119,18 +115,9 @@ def _mended(term: Node) -> Node | None:
             return URIRef(uris.mended_iri(term))
     elif isinstance(term, Literal) and _NOT_IN_XML.search(term):
         return Literal(
-            clean_text(str(term)), lang=term.language, datatype=term.datatype
+            _NOT_IN_XML.sub(" ", term), lang=term.language, datatype=term.datatype
         )
     return None
-
-
-def _typed_in(graph: Any) -> set[tuple[URIRef, URIRef]]:
-    """The (node, class) pairs this profile typed in ``graph``: a graph is
-    one catalogue page or one dataset, built by one thread."""
-    typed = graph.__dict__.get("_haute_garonne_typed")
-    if typed is None:
-        typed = graph.__dict__["_haute_garonne_typed"] = set()
-    return typed
 
 
 def organization_identity(org: dict[str, Any]) -> Collectivite:
@@ -205,11 +192,8 @@ class HauteGaronneDCATProfile(RDFProfile):
         )
         self._typed(dataset_ref, DCT.language, uris.LANGUAGE_FR, DCT.LinguisticSystem)
         labels = self._themes
-        typed = _typed_in(g)
-        for theme in list(g.objects(dataset_ref, DCAT.theme)):
-            if not isinstance(theme, URIRef) or (theme, SKOS.Concept) in typed:
-                continue
-            self._type(theme, SKOS.Concept)
+        for theme in g.objects(dataset_ref, DCAT.theme):
+            g.add((theme, RDF.type, SKOS.Concept))
             for lang, label in labels.get(str(theme), {}).items():
                 g.add((theme, SKOS.prefLabel, Literal(label, lang=lang)))
 
@@ -227,6 +211,7 @@ class HauteGaronneDCATProfile(RDFProfile):
         if own is not None and dataset_type != registry.GENERIC_DATASET_TYPE:
             self._typed(dataset_ref, DCT.conformsTo, own.url, DCT.Standard)
 
+        # Links and text the stock profile and this one wrote, mended once.
         distributions: list[Node] = [dataset_ref]
         for resource_dict in dataset_dict.get("resources", []):
             if has_url(resource_dict):
@@ -265,22 +250,11 @@ class HauteGaronneDCATProfile(RDFProfile):
                 g.add((node, predicate, mended))
                 for cls in list(g.objects(obj, RDF.type)):
                     g.remove((obj, RDF.type, cls))
-                    if isinstance(mended, URIRef):
-                        self._type(mended, cls)
+                    g.add((mended, RDF.type, cls))
 
     def _typed(self, subject: Node, predicate: URIRef, uri: str, cls: URIRef) -> None:
-        ref = URIRef(uri)
-        self.g.add((subject, predicate, ref))
-        self._type(ref, cls)
-
-    def _type(self, ref: URIRef, cls: URIRef) -> None:
-        """Give ``ref`` its class once per graph: most linked nodes (the
-        language, a standard, a commune, a format) are shared by the
-        datasets of a page, and an rdflib add costs more than a set's."""
-        typed = _typed_in(self.g)
-        if (ref, cls) not in typed:
-            typed.add((ref, cls))
-            self.g.add((ref, RDF.type, cls))
+        self.g.add((subject, predicate, URIRef(uri)))
+        self.g.add((URIRef(uri), RDF.type, cls))
 
     def _publisher(
         self, dataset_dict: dict[str, Any], dataset_ref: URIRef, who: Collectivite
@@ -305,7 +279,7 @@ class HauteGaronneDCATProfile(RDFProfile):
             return ref
         g.add((ref, RDF.type, FOAF.Agent))
         g.add((ref, RDF.type, FOAF.Organization))
-        g.add((ref, FOAF.name, Literal(clean_text(who.title))))
+        g.add((ref, FOAF.name, Literal(who.title)))
         if who.siren:
             g.add((ref, DCT.identifier, Literal(who.siren)))
         if who.kind and who.kind != "autre":
@@ -317,13 +291,12 @@ class HauteGaronneDCATProfile(RDFProfile):
                     Literal("Local Authority", lang="en"),
                 )
             )
-        homepage = URIRef(
-            uris.mended_iri(who.website or f"{site}/organization/{who.name or who.id}")
-        )
-        g.add((ref, FOAF.homepage, homepage))
-        g.add((homepage, RDF.type, FOAF.Document))
+        homepage = who.website or f"{site}/organization/{who.name or who.id}"
+        g.add((ref, FOAF.homepage, URIRef(homepage)))
+        g.add((URIRef(homepage), RDF.type, FOAF.Document))
         if who.email:
-            g.add((ref, FOAF.mbox, URIRef(uris.mended_iri(f"mailto:{who.email}"))))
+            g.add((ref, FOAF.mbox, URIRef(f"mailto:{who.email}")))
+        self._mend([ref])
         return ref
 
     def _licence(self, subject: Node, licence: tuple[str, str] | None) -> None:
@@ -335,8 +308,8 @@ class HauteGaronneDCATProfile(RDFProfile):
         uri, title = licence
         ref = URIRef(uri)
         g.add((subject, DCT.license, ref))
-        if (ref, DCT.LicenseDocument) not in _typed_in(g):
-            self._type(ref, DCT.LicenseDocument)
+        if (ref, RDF.type, DCT.LicenseDocument) not in g:
+            g.add((ref, RDF.type, DCT.LicenseDocument))
             g.add((ref, DCT.title, Literal(title)))
 
     def _distribution(
@@ -351,14 +324,14 @@ class HauteGaronneDCATProfile(RDFProfile):
         self._licence(distribution, licence)
 
         # The file itself (the stock profile's dcat:accessURL is its URL too).
-        url = uris.mended_iri(resource_dict.get("url") or "")
+        url = resource_dict.get("url") or ""
         fmt = (resource_dict.get("format") or "").strip()
         is_file = resource_dict.get("url_type") == "upload" or (
             fmt.upper() not in _NOT_FILES
         )
         if url.startswith(("http://", "https://")):
             # DCAT-AP's range shapes want the class of the linked resource.
-            self._type(URIRef(url), RDFS.Resource)
+            g.add((URIRef(url), RDF.type, RDFS.Resource))
             if is_file:
                 g.set((distribution, DCAT.downloadURL, URIRef(url)))
 

@@ -38,12 +38,35 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# name: (catalogue action, profiles); "ckanext.dcat" is ckanext-dcat's own
-# function, not the action of that name the portal chains.
+
+
+def _stock(data_dict: dict) -> str:
+    """ckanext-dcat's own function, not the action of that name the portal
+    chains."""
+    from ckanext.dcat import logic
+
+    return logic.dcat_catalog_show({}, data_dict)
+
+
+def _ours(data_dict: dict) -> str:
+    import ckan.plugins.toolkit as tk
+
+    return tk.get_action("haute_garonne_dcat_catalog_show")({}, data_dict)
+
+
+# name: (what is called, the call, profiles)
 CATALOGUES = {
-    "stock": ("ckanext.dcat dcat_catalog_show", ["euro_dcat_ap_3"]),
-    "ours, stock profile": ("haute_garonne_dcat_catalog_show", ["euro_dcat_ap_3"]),
-    "ours": ("haute_garonne_dcat_catalog_show", ["euro_dcat_ap_3", "haute_garonne"]),
+    "stock": ("ckanext.dcat dcat_catalog_show", _stock, ["euro_dcat_ap_3"]),
+    "ours, stock profile": (
+        "haute_garonne_dcat_catalog_show",
+        _ours,
+        ["euro_dcat_ap_3"],
+    ),
+    "ours": (
+        "haute_garonne_dcat_catalog_show",
+        _ours,
+        ["euro_dcat_ap_3", "haute_garonne"],
+    ),
 }
 TYPES = ("dataset", "deliberations", "subventions", "marches", "adresses", "prenoms")
 ANNUAL = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
@@ -135,15 +158,8 @@ def fill(count: int) -> None:
 
 
 def _page(catalogue: str, page: int) -> str:
-    import ckan.plugins.toolkit as tk
-
-    action, profiles = CATALOGUES[catalogue]
-    data_dict = {"format": "ttl", "page": page, "profiles": profiles}
-    if action.startswith("ckanext.dcat "):
-        from ckanext.dcat import logic
-
-        return logic.dcat_catalog_show({}, data_dict)
-    return tk.get_action(action)({}, data_dict)
+    _label, call, profiles = CATALOGUES[catalogue]
+    return call({"format": "ttl", "page": page, "profiles": profiles})
 
 
 def _walk(catalogue: str, pages: int) -> None:
@@ -204,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     stock = results["stock"]
     for name, result in results.items():
-        action, profiles = CATALOGUES[name]
+        action, _call, profiles = CATALOGUES[name]
         lines.append(
             f"| {name} | {action} | {' '.join(profiles)} | {result['page']:.2f} | "
             f"{result['walk']:.1f} | {result['page'] / stock['page']:.2f}x | "
